@@ -1,0 +1,91 @@
+"""One Sphinx configuration for both languages.
+
+Build a language with ``sphinx-build -c . -D language=zh_CN docs/zh OUT`` (or ``en`` and
+``docs/en``); ``nox -s docs`` builds both. The language is the only thing that differs:
+``docs/_ext/bilingual.py`` derives the language-specific settings from ``LANGUAGES``.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+
+project = "PyTorch Autograd Guide"
+author = "Autograd Guide contributors"
+copyright = "2026, Autograd Guide contributors"
+language = "en"  # overridden per build with -D language=zh_CN
+
+# Sphinx language -> its pages' folder, the switcher's label, the title, and the toggle of
+# cells tagged hide-cell (used only for exercise solutions), the download links' label.
+LANGUAGES = {
+    "zh_CN": {
+        "folder": "zh", "label": "中文", "title": "PyTorch 自动求导指南",
+        "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页",
+    },
+    "en": {
+        "folder": "en", "label": "English", "title": "PyTorch Autograd Guide",
+        "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download",
+    },
+}
+# Glossary terms (English <TAB> Chinese); the zh build feeds them to jieba so that
+# 叶子张量 is indexed as one word and found when typed without spaces.
+TERMS_FILE = str(ROOT / "docs" / "terms.tsv")
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.doctest",
+    "sphinx_copybutton",
+    "sphinx_design",
+    "bilingual",
+    "notebook_downloads",
+    "mathml",
+]
+
+# -- MyST and execution -------------------------------------------------------
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3
+# Executed outputs live in one jupyter-cache shared by both languages: an unchanged
+# page is never run again, and a prose-only edit runs nothing.
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
+nb_execution_timeout = 120  # per cell; the slowest Part I cell takes well under 5 s
+nb_execution_raise_on_error = True  # a failing cell fails the build, naming file and cell
+nb_execution_show_tb = True
+nb_merge_streams = True  # stdout chunks in one block, so outputs are stable across runs
+nb_execution_excludepatterns = []
+
+# Math becomes MathML at build time (docs/_ext/mathml.py): no MathJax from a CDN, works offline.
+html_math_renderer = "mathml"
+
+# -- HTML -----------------------------------------------------------------------
+html_theme = "furo"
+html_static_path = [str(ROOT / "docs" / "_static")]
+templates_path = [str(ROOT / "docs" / "_templates")]
+html_css_files = ["guide.css"]
+html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
+html_copy_source = False
+html_show_sourcelink = False
+html_sidebars = {
+    "**": [
+        "sidebar/brand.html",
+        "sidebar/page-links.html",
+        "sidebar/search.html",
+        "sidebar/scroll-start.html",
+        "sidebar/navigation.html",
+        "sidebar/scroll-end.html",
+    ]
+}
+
+# -- Copy button ------------------------------------------------------------------
+# Copy doctest snippets without their prompts; cell outputs get no button at all.
+copybutton_prompt_text = r">>> |\.\.\. "
+copybutton_prompt_is_regexp = True
+copybutton_only_copy_prompt_lines = True
+copybutton_selector = "div.highlight:not(.output *) > pre"
+
+# -- Doctest ----------------------------------------------------------------------
+doctest_test_doctest_blocks = ""  # only explicit {doctest} blocks are tests
+
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a kernel start-up warning

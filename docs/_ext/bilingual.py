@@ -1,0 +1,153 @@
+"""Language-specific settings for one build of the bilingual site, and the twin links between builds."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+import shutil
+import sqlite3
+import tokenize
+from pathlib import Path
+
+from myst_nb.core.read import read_myst_markdown_notebook
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+def _other(config: Config) -> tuple[str, dict]:
+    (other,) = (lang for lang in config.LANGUAGES if lang != config.language)
+    return other, config.LANGUAGES[other]
+
+
+def configure_language(app: Sphinx, config: Config) -> None:
+    if config.language not in config.LANGUAGES:
+        raise ConfigError(
+            f"language {config.language!r} is not one of {sorted(config.LANGUAGES)}; "
+            "build with -D language=zh_CN or -D language=en"
+        )
+    settings = config.LANGUAGES[config.language]
+    srcdir = Path(app.srcdir)
+    if srcdir.name != settings["folder"]:
+        raise ConfigError(
+            f"language {config.language!r} builds docs/{settings['folder']}, not {srcdir}"
+        )
+    config.html_title = settings["title"]
+    config.nb_code_prompt_show = settings["nb_code_prompt_show"]
+    config.nb_code_prompt_hide = settings["nb_code_prompt_hide"]
+    if config.language.startswith("zh"):
+        config.html_search_options = {"dict": str(_jieba_dictionary(config, Path(app.doctreedir)))}
+        app.add_js_file("zh-search.js")
+
+
+def _jieba_dictionary(config: Config, doctreedir: Path) -> Path:
+    """Write the glossary's Chinese terms as a jieba user dictionary, one word a line."""
+    words = []
+    for line in Path(config.TERMS_FILE).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            words.append(line.split("\t")[1].strip())
+    path = doctreedir / "jieba_user_dict.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(words) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def strip_comments(source: str) -> str:
+    """Code without comments, blank lines or the page language: what twins must share."""
+    source = re.sub(r'setup_page\("(zh|en)"\)', 'setup_page("LANG")', source)
+    cut: dict[int, int] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                cut[token.start[0]] = token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        pass  # compared as written; a real difference still shows in the diff
+    lines = [line[: cut.get(number, len(line))].rstrip() for number, line in enumerate(source.splitlines(), 1)]
+    return "\n".join(line for line in lines if line)
+
+
+def code_cells(page: Path) -> list[str]:
+    """Each code cell of a MyST notebook as its tags and its comment-free source."""
+    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
+    return [
+        f"# tags: {sorted(cell.metadata.get('tags', []))}\n{strip_comments(cell.source)}"
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+    ]
+
+
+def code_drift(page: Path, twin: Path) -> str:
+    """A diff of the two pages' code cells, or "" when the twins carry the same code."""
+    mine, theirs = code_cells(page), code_cells(twin)
+    if mine == theirs:
+        return ""
+    lines = difflib.unified_diff(
+        "\n\n".join(mine).splitlines(), "\n\n".join(theirs).splitlines(), str(page), str(twin), lineterm=""
+    )
+    return "\n".join(lines)
+
+
+def check_twins(app: Sphinx) -> None:
+    """Every page exists in both languages with the same code; otherwise a -W build fails."""
+    _, other = _other(app.config)
+    srcdir = Path(app.srcdir)
+    twin_dir = srcdir.parent / other["folder"]
+    for page in sorted(srcdir.rglob("*.md")):
+        twin = twin_dir / page.relative_to(srcdir)
+        if not twin.exists():
+            logger.warning("page has no twin: %s has no translation at %s", page, twin,
+                           type="bilingual", subtype="twin", location=str(page))
+        elif drift := code_drift(page, twin):
+            logger.warning("code cells differ from the twin %s (only comments may differ):\n%s", twin, drift,
+                           type="bilingual", subtype="drift", location=str(page))
+
+
+def add_twin_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    other_lang, other = _other(app.config)
+    up = "../" * (pagename.count("/") + 1)
+    context["twin_url"] = f"{up}{other['folder']}/{pagename}.html"
+    context["twin_label"] = other["label"]
+    context["twin_lang"] = other_lang.replace("_", "-")
+    context["download_label"] = app.config.LANGUAGES[app.config.language]["download"]
+
+
+def recover_execution_cache(app: Sphinx) -> None:
+    """Move an unreadable jupyter-cache aside, so the build re-executes instead of crashing."""
+    cache = Path(app.config.nb_execution_cache_path)
+    database = cache / "global.db"
+    if not database.exists():
+        return
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            healthy = connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            connection.execute("SELECT count(*) FROM nbcache").fetchone()
+    except sqlite3.DatabaseError as error:
+        healthy, reason = False, str(error)
+    else:
+        reason = "integrity check failed"
+    if healthy:
+        return
+    aside = cache.with_name(cache.name + ".corrupt")
+    shutil.rmtree(aside, ignore_errors=True)
+    cache.rename(aside)
+    # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
+    logger.info(
+        "\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
+        cache, reason, aside, color="red",
+    )
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("LANGUAGES", {}, "env")
+    app.add_config_value("TERMS_FILE", "", "env")
+    app.connect("config-inited", configure_language)
+    app.connect("builder-inited", recover_execution_cache)
+    app.connect("builder-inited", check_twins)
+    app.connect("html-page-context", add_twin_link)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,95 @@
+"""The graph helper on expressions whose backward graphs are known."""
+
+import re
+
+import pytest
+import torch
+
+from autograd_guide import draw_graph, set_language
+
+
+def test_single_multiplication():
+    a = torch.tensor([1.0], requires_grad=True)
+    b = a * 2
+    g = draw_graph(b, names={"a": a, "b": b})
+    assert g.labels("tensor") == ["b\n(1,)"]
+    assert g.labels("backward") == ["MulBackward0"]
+    assert g.labels("accumulate") == ["AccumulateGrad"]
+    assert g.labels("leaf") == ["a\n(1,)"]
+    assert g.edge_labels() == [
+        ("AccumulateGrad", "a\n(1,)"),
+        ("MulBackward0", "AccumulateGrad"),
+        ("b\n(1,)", "MulBackward0"),
+    ]
+
+
+def test_shared_leaf_gets_one_accumulate_node():
+    x = torch.tensor([2.0, 3.0], requires_grad=True)
+    y = (x * x).sum()
+    g = draw_graph(y, names={"x": x, "y": y})
+    assert g.labels("accumulate") == ["AccumulateGrad"]
+    assert g.labels("leaf") == ["x\n(2,)"]
+    assert g.edge_labels().count(("MulBackward0", "AccumulateGrad")) == 2
+
+
+def test_named_intermediate_hangs_on_its_backward_node():
+    a = torch.tensor(1.0, requires_grad=True)
+    w = torch.tensor(3.0, requires_grad=True)
+    h = a * w
+    out = h.exp()
+    g = draw_graph(out, names={"a": a, "w": w, "h": h, "out": out})
+    assert ("h\n()", "MulBackward0") in g.edge_labels()
+    assert ("out\n()", "ExpBackward0") in g.edge_labels()
+    assert sorted(g.labels("leaf")) == ["a\n()", "w\n()"]
+
+
+def test_leaf_without_grad_is_not_drawn_and_unnamed_shape_only():
+    a = torch.tensor([1.0, 2.0], requires_grad=True)
+    c = torch.tensor([5.0, 6.0])  # requires no grad: not part of the backward graph
+    g = draw_graph((a + c).sum())
+    assert g.labels("leaf") == ["(2,)"]
+    assert g.labels("backward") == ["SumBackward0", "AddBackward0"]
+
+
+def test_saved_tensors_are_optional_notes():
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor([3.0, 4.0], requires_grad=True)
+    y = (x * w).sum()
+    assert draw_graph(y).labels("saved") == []
+    saved = draw_graph(y, names={"x": x, "w": w}, show_saved=True).labels("saved")
+    assert saved == ["other: w (2,)", "self: x (2,)"]
+
+
+def test_svg_is_deterministic_and_has_no_addresses():
+    def build():
+        a = torch.tensor([1.0], requires_grad=True)
+        return draw_graph((a * 3).sin(), names={"a": a}).svg
+
+    first, second = build(), build()
+    assert first == second
+    assert first.lstrip().startswith("<?xml")
+    assert not re.search(r"0x[0-9a-f]{6,}", first)
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "leaf tensor"), ("zh", "叶子张量")])
+def test_legend_language(lang, words):
+    a = torch.tensor([1.0], requires_grad=True)
+    assert words in draw_graph(a * 2, lang=lang).svg
+    set_language(lang)
+    try:
+        assert words in draw_graph(a * 2).svg
+    finally:
+        set_language("en")
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown legend language 'fr'"):
+        set_language("fr")
+
+
+def test_figure_is_readable_in_dark_mode():
+    """Text sits on pastel fills, lines are mid grey, the canvas is transparent."""
+    a = torch.tensor([1.0], requires_grad=True)
+    svg = draw_graph(a * 2, names={"a": a}).svg
+    assert 'fill="white"' not in svg and 'fill="black"' not in svg
+    assert 'stroke="black"' not in svg

@@ -1,0 +1,88 @@
+"""Checks on the built site: switcher links, html lang, reproducible outputs, Chinese search."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import torch
+from bs4 import BeautifulSoup
+
+from conftest import FOLDERS, SITE, pages
+
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+OTHER = {"zh": "en", "en": "zh"}
+
+
+def html_pages(folder: str) -> list[Path]:
+    return sorted((SITE / folder).glob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_source_page_was_built(site, folder):
+    built = {p.stem for p in html_pages(folder)}
+    missing = [page for page in pages(folder) if page not in built]
+    assert not missing, f"pages of docs/{folder} missing from {site / folder}: {missing}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_switcher_lands_on_the_twin(site, folder):
+    for path in html_pages(folder):
+        links = soup(path).select("a.lang-switch-link")
+        assert len(links) == 1, f"{path}: expected one language-switcher link, found {len(links)}"
+        target = (path.parent / links[0]["href"]).resolve()
+        assert target == (site / OTHER[folder] / path.name).resolve(), f"{path}: switcher points to {target}"
+        assert target.exists(), f"{path}: switcher target {target} does not exist"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_html_lang(site, folder):
+    for path in html_pages(folder):
+        assert soup(path).html["lang"] == HTML_LANG[folder], f"{path}: wrong <html lang>"
+
+
+def test_no_memory_addresses_in_outputs(site):
+    offenders = [
+        str(path) for path in site.rglob("*.html") if re.search(r"object at 0x[0-9a-fA-F]+", path.read_text("utf-8"))
+    ]
+    assert not offenders, f"object reprs with memory addresses (print .name() instead): {offenders}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_home_page_states_version_and_device(site, folder):
+    text = soup(site / folder / "index.html").get_text()
+    assert f"PyTorch {torch.__version__}" in text
+    assert re.search(r"device: (cpu|cuda)", text)
+
+
+def test_root_index_links_both_languages_without_javascript(site):
+    links = {a["href"] for a in soup(site / "index.html").find_all("a")}
+    assert {"zh/index.html", "en/index.html"} <= links
+
+
+def search_index(folder: str) -> dict:
+    text = (SITE / folder / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+
+def docs_for(index: dict, word: str) -> set[str]:
+    """Pages that Sphinx's search finds for a word typed as one token, as the in-page search does."""
+    hits = index["terms"].get(word, [])
+    hits = [hits] if isinstance(hits, int) else hits
+    titles = index["titleterms"].get(word, [])
+    titles = [titles] if isinstance(titles, int) else titles
+    return {index["docnames"][i] for i in [*hits, *titles]}
+
+
+@pytest.mark.parametrize(
+    ("folder", "query", "page"),
+    [("zh", "叶子张量", "leaf-tensors"), ("zh", "反向传播", "grad-and-grad-fn"), ("en", "leaf", "leaf-tensors")],
+)
+def test_search_finds_the_page(site, folder, query, page):
+    if not (site / folder / f"{page}.html").exists():
+        pytest.fail(f"{page} is not built")
+    assert page in docs_for(search_index(folder), query), f"searching {query!r} in {folder} does not find {page}"

@@ -1,0 +1,122 @@
+"""zh and en twins: same pages, same code, same doctests, same executed outputs."""
+
+import difflib
+import html
+import re
+
+import pytest
+from jupyter_cache import get_cache
+from myst_nb.core.read import read_myst_markdown_notebook
+
+from autograd_guide.graph import LEGEND
+from bilingual import code_drift
+from conftest import BUILD, DOCS, pages
+
+CACHE = BUILD / ".jupyter_cache"
+
+PAGES = pages("en")
+DOCTEST = re.compile(r"^```{doctest}.*?\n(.*?)^```", re.S | re.M)
+
+
+def read(folder: str, page: str):
+    path = DOCS / folder / f"{page}.md"
+    return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=path)
+
+
+def diff(zh: list[str], en: list[str], page: str, what: str) -> str:
+    lines = difflib.unified_diff(
+        "\n\n".join(zh).splitlines(), "\n\n".join(en).splitlines(),
+        f"docs/zh/{page}.md ({what})", f"docs/en/{page}.md ({what})", lineterm="",
+    )
+    return "\n".join(lines)
+
+
+def test_every_page_has_a_twin():
+    assert pages("zh") == pages("en"), (
+        f"only in docs/zh: {sorted(set(pages('zh')) - set(PAGES))}; "
+        f"only in docs/en: {sorted(set(PAGES) - set(pages('zh')))}"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_code_cells(page):
+    drift = code_drift(DOCS / "zh" / f"{page}.md", DOCS / "en" / f"{page}.md")
+    assert not drift, "code cells drifted between the twins (only comments may differ):\n" + drift
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_doctests(page):
+    zh, en = (DOCTEST.findall((DOCS / f / f"{page}.md").read_text(encoding="utf-8")) for f in ("zh", "en"))
+    assert zh == en, "doctest blocks drifted between the twins:\n" + diff(zh, en, page, "doctests")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_has_setup_cell_first(page):
+    for folder in ("zh", "en"):
+        first = next(c for c in read(folder, page).cells if c.cell_type == "code")
+        assert first.source.strip().endswith(f'setup_page("{folder}")'), (
+            f"docs/{folder}/{page}.md: the first code cell must be the hidden setup_page(\"{folder}\") cell"
+        )
+        assert first.metadata.get("tags") == ["remove-cell"], f"docs/{folder}/{page}.md: tag the setup cell remove-cell"
+
+
+LEGEND_WORDS = {zh: en for key, zh in LEGEND["zh"].items() for en in [LEGEND["en"][key]]}
+
+
+def svg_texts(svg: str) -> list[str]:
+    """The words drawn in a figure, with the zh legend translated, so twins compare equal."""
+    texts = [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    return [LEGEND_WORDS.get(text, text) for text in texts]
+
+
+def executed_outputs(folder: str, page: str) -> list[list]:
+    """The outputs the build really executed, from the execution cache that myst-nb filled."""
+    cache = get_cache(CACHE)
+    record = cache.match_cache_notebook(read(folder, page))  # raises KeyError if never executed
+    cells = []
+    for cell in cache.get_cache_bundle(record.pk).nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/svg+xml" in data:
+                outputs.append(("figure", svg_texts(data["image/svg+xml"])))
+            elif data:
+                outputs.append(("data", {k: v for k, v in data.items() if k.startswith("text/")}))
+            elif out["output_type"] == "stream":
+                if outputs and outputs[-1][0] == out["name"]:  # a stream may arrive in chunks
+                    outputs[-1] = (out["name"], outputs[-1][1] + out["text"])
+                else:
+                    outputs.append((out["name"], out["text"]))
+            elif out["output_type"] == "error":
+                outputs.append(("error", out["ename"], out["evalue"]))
+        cells.append(outputs)
+    return cells
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_executed_outputs(page, site):
+    try:
+        zh, en = executed_outputs("zh", page), executed_outputs("en", page)
+    except KeyError as missing:
+        pytest.fail(f"{page}: no executed notebook in {CACHE} ({missing}); run `nox -s docs` first")
+    assert len(zh) == len(en), f"{page}: {len(zh)} executed code cells in zh, {len(en)} in en"
+    for index, (zh_out, en_out) in enumerate(zip(zh, en)):
+        assert zh_out == en_out, (
+            f"{page}, code cell {index}: executed outputs differ between zh and en\n"
+            f"zh: {zh_out!r}\nen: {en_out!r}"
+        )
+
+
+CJK = r"[\u2e80-\u9fff\uff00-\uffef]"
+
+
+@pytest.mark.parametrize("page", pages("zh"))
+def test_chinese_prose_is_not_hard_wrapped(page):
+    """A line break between two Chinese characters renders as a stray space in the browser."""
+    broken = []
+    for cell in read("zh", page).cells:
+        if cell.cell_type == "markdown":
+            broken += re.findall(rf"{CJK}\n{CJK}", cell.source)
+    assert not broken, f"docs/zh/{page}.md: join these lines of a paragraph: {broken}"

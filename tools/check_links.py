@@ -1,0 +1,112 @@
+"""Check the links of a built site: internal links and anchors offline, external ones when online.
+
+    python tools/check_links.py _build/html                 # internal only
+    python tools/check_links.py _build/html --external auto # + external, if the network is reachable
+
+Internal links are checked with linkchecker over a local HTTP server (linkchecker drops root
+privileges, so it cannot read a tree under a private home directory, but it can fetch from
+localhost). A missing anchor counts as a failure. External links are checked with Sphinx's
+linkcheck builder on the sources of both languages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = {"zh": "zh_CN", "en": "en"}
+PROBE_HOST = ("pytorch.org", 443)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        # linkchecker caps itself at ~3 requests a second unless the server sends this header.
+        self.send_header("LinkChecker", "local test server")
+        super().end_headers()
+
+    def log_message(self, format, *args):  # one line per request would bury the report
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_Handler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def check_internal(site: Path) -> int:
+    """linkchecker over every page reachable from the site's index; 0 when all links resolve."""
+    if not (site / "index.html").exists():
+        print(f"check_links: {site / 'index.html'} does not exist; build the site first (nox -s docs)")
+        return 2
+    server, base = serve(site)
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "linkcheck", "--config", str(ROOT / "tools" / "linkcheckerrc"),
+             "--no-status", "--no-robots", "-t", "4", base],
+            capture_output=True, text=True,
+        )
+    finally:
+        server.shutdown()
+    # Name files, not the throwaway server's address.
+    print(result.stdout.replace(base, f"{site}/"))
+    verdict = "OK" if result.returncode == 0 else "FAILED"
+    print(f"Internal links and anchors (offline, linkchecker): {verdict}")
+    return result.returncode
+
+
+def online(host: tuple[str, int] = PROBE_HOST, timeout: float = 3.0) -> bool:
+    try:
+        socket.create_connection(host, timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def check_external(docs: Path, outdir: Path) -> int:
+    """Sphinx's linkcheck builder on both languages; 0 when every external link answers."""
+    status = 0
+    for folder, language in LANGUAGES.items():
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-q", "-c", str(ROOT),
+             "-D", f"language={language}", "-d", str(outdir / folder / "doctrees"),
+             str(docs / folder), str(outdir / folder / "linkcheck")],
+        )
+        report = outdir / folder / "linkcheck" / "output.txt"
+        if result.returncode and report.exists():
+            print(report.read_text(encoding="utf-8"))
+        status = status or result.returncode
+    verdict = "OK" if status == 0 else "FAILED"
+    print(f"External links (Sphinx linkcheck builder): {verdict}")
+    return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path, help="the built site (_build/html)")
+    parser.add_argument("--external", choices=["auto", "always", "never"], default="never",
+                        help="check external links: auto = only when the network is reachable")
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="sources for the external check")
+    parser.add_argument("--build", type=Path, default=ROOT / "_build", help="build folder for the external check")
+    args = parser.parse_args(argv)
+
+    status = check_internal(args.site.resolve())
+    if args.external == "never":
+        print("External links: not checked (--external never)")
+    elif args.external == "auto" and not online():
+        print(f"External links: not checked (no network: {PROBE_HOST[0]} is unreachable)")
+    else:
+        status = status or check_external(args.docs.resolve(), args.build.resolve())
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
