@@ -17,16 +17,24 @@ author = "Autograd Guide contributors"
 copyright = "2026, Autograd Guide contributors"
 language = "en"  # overridden per build with -D language=zh_CN
 
+# The one place that names where the sources and the published site live; the "view source"
+# and "edit this page" links, the sitemap, OpenGraph tags and hreflang links derive from these.
+REPOSITORY = "https://github.com/autograd-guide/autograd-guide"
+BRANCH = "main"
+SITE_URL = "https://autograd-guide.github.io/autograd-guide/"  # + "zh/" or "en/" per language
+
 # Sphinx language -> its pages' folder, the switcher's label, the title, and the toggle of
 # cells tagged hide-cell (used only for exercise solutions), the download links' label.
 LANGUAGES = {
     "zh_CN": {
         "folder": "zh", "label": "中文", "title": "PyTorch 自动求导指南",
         "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页",
+        "notfound": ("找不到页面", "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"),
     },
     "en": {
         "folder": "en", "label": "English", "title": "PyTorch Autograd Guide",
         "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download",
+        "notfound": ("Page not found", "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"),
     },
 }
 # Glossary terms (English <TAB> Chinese); the zh build feeds them to jieba so that
@@ -39,8 +47,12 @@ extensions = [
     "sphinx_copybutton",
     "sphinx_design",
     "bilingual",
+    "execution_cache",
     "notebook_downloads",
     "mathml",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
 ]
 
 # -- MyST and execution -------------------------------------------------------
@@ -67,6 +79,7 @@ html_css_files = ["guide.css"]
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False
 html_show_sourcelink = False
+html_search_scorer = str(ROOT / "docs" / "search_scorer.js")  # ranks titles holding more query words first
 html_sidebars = {
     "**": [
         "sidebar/brand.html",
@@ -77,6 +90,17 @@ html_sidebars = {
         "sidebar/scroll-end.html",
     ]
 }
+
+# -- Hosting: sitemap, OpenGraph, 404 (per-language values are set by docs/_ext/bilingual.py) ----
+html_theme_options = {
+    "source_repository": REPOSITORY,
+    "source_branch": BRANCH,
+    "top_of_page_buttons": ["view", "edit"],
+}
+sitemap_url_scheme = "{link}"  # html_baseurl already ends in the language folder
+sitemap_locales = [None]  # twins are linked with hreflang in each page's head instead
+ogp_enable_meta_description = True
+ogp_social_cards = {"enable": False}  # drawing cards with matplotlib costs build time, and wants fonts
 
 # -- Copy button ------------------------------------------------------------------
 # Copy doctest snippets without their prompts; cell outputs get no button at all.

@@ -29,7 +29,7 @@ from myst_nb.core.read import read_myst_markdown_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
-EXECUTING = "Executing notebook"  # logged once per notebook that a kernel runs
+EXECUTED = "Executed notebook in"  # myst-nb logs this once per notebook a kernel ran
 
 
 class PeakMemory:
@@ -71,7 +71,7 @@ def build(work: Path) -> tuple[float, int, int]:
         log, _ = proc.communicate()
         if proc.returncode:
             sys.exit(f"build failed:\n{log}")
-        executed += log.count(EXECUTING)
+        executed += log.count(EXECUTED)
         peak = max(peak, memory.peak)
     return time.perf_counter() - start, executed, peak
 

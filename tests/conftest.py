@@ -1,5 +1,6 @@
 """Paths shared by the tests, and the built site that several of them inspect."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 BUILD = ROOT / "_build"
-SITE = BUILD / "html"
+SITE = Path(os.environ.get("SITE", BUILD / "html"))
 FOLDERS = ("zh", "en")
 
 

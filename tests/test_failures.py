@@ -157,3 +157,15 @@ def test_two_builds_at_once_share_the_cache(tmp_path, same_language):
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     status, output = build(root, "en", "html", "-E")
     assert status == 0 and "Executing notebook" not in output, output
+
+
+def test_changed_helper_or_package_invalidates_the_cache(tmp_path):
+    """jupyter-cache keys pages by their code alone; a stale fingerprint forces re-execution."""
+    root = write_site(tmp_path, both(page("Cached", "print(6 * 7)")))
+    assert build(root)[0] == 0
+    (root / "cache" / "autograd_guide.fingerprint").write_text("torch==0.0\n")
+    status, output = build(root, "en", "html", "-E")
+    assert status == 0, output
+    assert "is stale" in output and "Executing notebook" in output
+    status, output = build(root, "en", "html", "-E")
+    assert status == 0 and "Executing notebook" not in output, output

@@ -16,8 +16,13 @@ from conftest import ROOT, SITE
 LANGUAGES = {"zh": "zh_CN", "en": "en"}
 
 
+# Sphinx's incremental-build record: a hash of the configuration, whose paths are absolute.
+# It is bookkeeping for the next build, not part of what readers get.
+IGNORED = [".buildinfo"]
+
+
 def differing_files(left, right) -> list[str]:
-    comparison = filecmp.dircmp(left, right)
+    comparison = filecmp.dircmp(left, right, ignore=IGNORED)
     found = [f"only in {left}: {name}" for name in comparison.left_only]
     found += [f"only in {right}: {name}" for name in comparison.right_only]
     _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)

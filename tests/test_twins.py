@@ -6,7 +6,7 @@ import re
 
 import pytest
 from jupyter_cache import get_cache
-from myst_nb.core.read import read_myst_markdown_notebook
+from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
 
 from autograd_guide.graph import LEGEND
 from bilingual import code_drift
@@ -15,6 +15,13 @@ from conftest import BUILD, DOCS, pages
 CACHE = BUILD / ".jupyter_cache"
 
 PAGES = pages("en")
+
+
+def is_notebook(folder: str, page: str) -> bool:
+    return is_myst_markdown_notebook((DOCS / folder / f"{page}.md").read_text(encoding="utf-8"))
+
+
+NOTEBOOKS = [page for page in PAGES if is_notebook("en", page)]
 DOCTEST = re.compile(r"^```{doctest}.*?\n(.*?)^```", re.S | re.M)
 
 
@@ -51,6 +58,11 @@ def test_same_doctests(page):
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_both_twins_are_notebooks_or_neither(page):
+    assert is_notebook("zh", page) == is_notebook("en", page), f"{page}: only one twin is a MyST notebook"
+
+
+@pytest.mark.parametrize("page", NOTEBOOKS)
 def test_page_has_setup_cell_first(page):
     for folder in ("zh", "en"):
         first = next(c for c in read(folder, page).cells if c.cell_type == "code")
@@ -95,7 +107,7 @@ def executed_outputs(folder: str, page: str) -> list[list]:
     return cells
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", NOTEBOOKS)
 def test_same_executed_outputs(page, site):
     try:
         zh, en = executed_outputs("zh", page), executed_outputs("en", page)

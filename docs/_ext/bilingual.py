@@ -1,14 +1,13 @@
-"""Language-specific settings for one build of the bilingual site, and the twin links between builds."""
+"""Language-specific settings for one build of the bilingual site, the twin checks, the twin links."""
 
 from __future__ import annotations
 
 import difflib
 import io
 import re
-import shutil
-import sqlite3
 import tokenize
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.application import Sphinx
@@ -37,6 +36,13 @@ def configure_language(app: Sphinx, config: Config) -> None:
             f"language {config.language!r} builds docs/{settings['folder']}, not {srcdir}"
         )
     config.html_title = settings["title"]
+    config.html_baseurl = f"{config.SITE_URL}{settings['folder']}/"
+    config.ogp_site_url = config.html_baseurl
+    config.ogp_site_name = settings["title"]
+    config.html_theme_options = {**config.html_theme_options, "source_directory": f"docs/{settings['folder']}/"}
+    title, body = settings["notfound"]
+    config.notfound_context = {"title": title, "body": body}
+    config.notfound_urls_prefix = urlsplit(config.html_baseurl).path
     config.nb_code_prompt_show = settings["nb_code_prompt_show"]
     config.nb_code_prompt_hide = settings["nb_code_prompt_hide"]
     if config.language.startswith("zh"):
@@ -114,40 +120,22 @@ def add_twin_link(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["twin_url"] = f"{up}{other['folder']}/{pagename}.html"
     context["twin_label"] = other["label"]
     context["twin_lang"] = other_lang.replace("_", "-")
-    context["download_label"] = app.config.LANGUAGES[app.config.language]["download"]
-
-
-def recover_execution_cache(app: Sphinx) -> None:
-    """Move an unreadable jupyter-cache aside, so the build re-executes instead of crashing."""
-    cache = Path(app.config.nb_execution_cache_path)
-    database = cache / "global.db"
-    if not database.exists():
-        return
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            healthy = connection.execute("PRAGMA quick_check").fetchone()[0] == "ok"
-            connection.execute("SELECT count(*) FROM nbcache").fetchone()
-    except sqlite3.DatabaseError as error:
-        healthy, reason = False, str(error)
-    else:
-        reason = "integrity check failed"
-    if healthy:
-        return
-    aside = cache.with_name(cache.name + ".corrupt")
-    shutil.rmtree(aside, ignore_errors=True)
-    cache.rename(aside)
-    # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
-    logger.info(
-        "\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
-        cache, reason, aside, color="red",
+    # Tell search engines that the twin is the same page in the other language.
+    own_lang = app.config.language.replace("_", "-")
+    page_url = f"{pagename}.html"
+    twin_base = f"{app.config.SITE_URL}{other['folder']}/"
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{own_lang}" href="{app.config.html_baseurl}{page_url}" />'
+        f'\n<link rel="alternate" hreflang="{context["twin_lang"]}" href="{twin_base}{page_url}" />'
     )
+    context["download_label"] = app.config.LANGUAGES[app.config.language]["download"]
 
 
 def setup(app: Sphinx) -> dict:
     app.add_config_value("LANGUAGES", {}, "env")
     app.add_config_value("TERMS_FILE", "", "env")
-    app.connect("config-inited", configure_language)
-    app.connect("builder-inited", recover_execution_cache)
+    app.add_config_value("SITE_URL", "", "html")
+    app.connect("config-inited", configure_language, priority=400)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", add_twin_link)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,7 +8,8 @@
   const longestWord = 8;
 
   function known(word) {
-    const index = (window.Search && Search._index) || {};
+    // searchtools.js declares Search with const: it is global but not a property of window.
+    const index = (typeof Search !== "undefined" && Search._index) || {};
     return word in (index.terms || {}) || word in (index.titleterms || {});
   }
 
@@ -26,3 +27,13 @@
 
   window.splitQuery = (query) => splitWords(query).flatMap(segment);
 })();
+
+// Sphinx 9.0.4 ends the Chinese language_data.js with `window.Stemmer = ChineseStemmer`, a name
+// it never defines, so search stops with a ReferenceError. Chinese search stems Latin words with
+// the English stemmer (sphinx/search/zh.py); give that stemmer the expected name.
+if (typeof window.ChineseStemmer === "undefined") {
+  window.ChineseStemmer = function () {
+    const english = new EnglishStemmer();
+    this.stemWord = (word) => english.stemWord(word);
+  };
+}

@@ -1,0 +1,25 @@
+// Sphinx's search scorer (html_search_scorer in conf.py), with two changes:
+// - a page whose title holds more of the query's words ranks higher, and among those the
+//   shorter, more specific title. Sphinx scores a page by its best single word, so for
+//   "leaf tensor" every page with "tensor" in its title tied with "Leaf and non-leaf tensors";
+// - an index entry (a glossary term) counts like a title match, not 100: the page that teaches
+//   叶子张量 comes before the glossary line that defines it.
+var Scorer = {
+  score: (result) => {
+    const [docname, title, anchor, descr, rawScore, filename, kind] = result;
+    const score = kind === "index" ? Math.min(rawScore, Scorer.title) : rawScore;
+    const query = new URLSearchParams(window.location.search).get("q") || "";
+    const words = splitQuery(query.toLowerCase());
+    const titleWords = splitQuery(title.toLowerCase());
+    const inTitle = words.filter((word) => title.toLowerCase().includes(word)).length;
+    return score + 3 * inTitle + inTitle / Math.max(titleWords.length, 1);
+  },
+  objNameMatch: 11,
+  objPartialMatch: 6,
+  objPrio: { 0: 15, 1: 5, 2: -5 },
+  objPrioDefault: 0,
+  title: 15,
+  partialTitle: 7,
+  term: 5,
+  partialTerm: 2,
+};

@@ -1,0 +1,179 @@
+"""The built site in a real browser: Playwright driving Debian's chromium, served on localhost.
+
+Needs /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`, as .ci/run does), or the
+path in $CHROMIUM. Screenshots land in _build/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import BUILD, ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+from check_links import serve  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = BUILD / "screenshots"
+FIGURE_PAGE = "detach"  # a page with several graph figures
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    server, url = serve(site)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened in a fresh context that records console errors and every request."""
+
+    def __init__(self, browser, base_url: str, theme: str = "light", **context_options):
+        self.context = browser.new_context(**context_options)
+        self.context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.base_url = base_url
+
+    def open(self, path: str):
+        self.page.goto(self.base_url + path, wait_until="networkidle")
+        return self.page
+
+    def foreign_requests(self) -> list[str]:
+        local = urlsplit(self.base_url).netloc
+        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != local]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    opened = []
+
+    def make(**options) -> Visit:
+        opened.append(Visit(browser, base_url, **options))
+        return opened[-1]
+
+    yield make
+    for v in opened:
+        v.close()
+
+
+@pytest.mark.parametrize(("start", "target"), [("zh/detach.html", "en/detach.html"), ("en/detach.html", "zh/detach.html")])
+def test_switcher_lands_on_the_twin(visit, start, target):
+    v = visit()
+    page = v.open(start)
+    page.click("a.lang-switch-link")
+    page.wait_for_load_state("networkidle")
+    assert page.url == v.base_url + target
+    assert page.locator("html").get_attribute("lang") == ("en" if target.startswith("en") else "zh-CN")
+
+
+@pytest.mark.parametrize(
+    ("folder", "query", "first"),
+    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors")],
+)
+def test_search_lists_the_right_page_first(visit, folder, query, first):
+    v = visit()
+    page = v.open(f"{folder}/search.html?q={query}")
+    results = page.locator("#search-results ul.search li a")
+    results.first.wait_for(timeout=15000)
+    href = results.first.get_attribute("href")
+    assert href.split("?")[0].split("#")[0] == f"{first}.html", f"first result for {query!r}: {href}"
+
+
+def test_copy_button_copies_code_without_prompts(visit):
+    v = visit(permissions=["clipboard-read", "clipboard-write"])
+    page = v.open("en/leaf-tensors.html")
+    assert page.locator(".cell_output button.copybtn").count() == 0, "outputs must not get a copy button"
+    doctest = page.locator("div.highlight-pycon").first
+    doctest.hover()
+    doctest.locator("button.copybtn").click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("import torch"), copied[:80]
+    assert ">>>" not in copied and "..." not in copied.splitlines()[0]
+    # Output lines of the session are not copied, only the input lines.
+    source = doctest.inner_text()
+    outputs = [line for line in source.splitlines() if line and not line.startswith((">>>", "..."))]
+    assert outputs and not any(line in copied.splitlines() for line in outputs if line.strip() not in ("", "True", "False")), copied
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_figures_visible_no_errors_no_foreign_requests(visit, folder, theme):
+    v = visit(theme=theme, viewport={"width": 1280, "height": 900})
+    page = v.open(f"{folder}/{FIGURE_PAGE}.html")
+    assert page.evaluate("document.body.dataset.theme") == theme
+    figures = page.locator(".cell_output img")
+    assert figures.count() >= 1
+    for index in range(figures.count()):
+        figure = figures.nth(index)
+        figure.scroll_into_view_if_needed()
+        box = figure.bounding_box()
+        assert box and box["width"] > 50 and box["height"] > 50, f"figure {index} has no size: {box}"
+        assert figure.evaluate("img => img.complete && img.naturalWidth > 0"), f"figure {index} did not load"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{folder}-{FIGURE_PAGE}-{theme}.png"), full_page=False)
+    assert not v.errors, f"console errors: {v.errors}"
+    assert not v.foreign_requests(), f"requests left localhost: {v.foreign_requests()}"
+
+
+@pytest.mark.parametrize("path", ["zh/index.html", "en/index.html", "zh/leaf-tensors.html", "en/autograd-grad.html"])
+def test_pages_request_nothing_from_other_hosts(visit, path):
+    v = visit()
+    v.open(path)
+    assert not v.foreign_requests(), f"requests left localhost: {v.foreign_requests()}"
+    assert not v.errors, f"console errors: {v.errors}"
+
+
+def test_math_renders_as_mathml(visit):
+    page = visit().open("en/detach.html")
+    assert page.locator("math").count() > 0
+    assert page.locator("math").first.bounding_box()["width"] > 0
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_layout_at_phone_width(visit, folder):
+    v = visit(viewport={"width": 375, "height": 800}, is_mobile=True, has_touch=True)
+    page = v.open(f"{folder}/{FIGURE_PAGE}.html")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the page scrolls sideways by {overflow}px at phone width"
+    figure = page.locator(".cell_output img").first
+    figure.scroll_into_view_if_needed()
+    assert figure.bounding_box()["width"] <= 375
+    page.screenshot(path=str(SCREENSHOTS / f"{folder}-{FIGURE_PAGE}-phone.png"))
+
+
+def test_root_page_picks_the_browsers_language(browser, base_url):
+    for locale, folder in (("zh-CN", "zh"), ("en-US", "en")):
+        context = browser.new_context(locale=locale)
+        page = context.new_page()
+        page.goto(base_url + "index.html")
+        page.wait_for_url(f"**/{folder}/index.html")
+        context.close()
