@@ -177,3 +177,13 @@ def test_root_page_picks_the_browsers_language(browser, base_url):
         page.goto(base_url + "index.html")
         page.wait_for_url(f"**/{folder}/index.html")
         context.close()
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+@pytest.mark.parametrize("words", ["Trying to backward through the graph a second time",
+                                   "element 0 of tensors does not require grad"])
+def test_error_words_find_the_errors_page(visit, folder, words):
+    page = visit().open(f"{folder}/search.html?q={words}")
+    first = page.locator("#search-results ul.search li a").first
+    first.wait_for(timeout=15000)
+    assert first.get_attribute("href").startswith("errors.html"), first.get_attribute("href")

@@ -1,4 +1,5 @@
-"""Keep myst-nb's execution cache trustworthy: start afresh when it is unreadable or stale.
+"""Keep myst-nb's execution cache trustworthy: start afresh when it is unreadable or stale,
+and let two builds that share it write to it one at a time.
 
 jupyter-cache keys a page by its code cells alone. Pages also run code they import (the
 autograd_guide helper, examples loaded with :load: are already in the cells) and depend on
@@ -8,6 +9,7 @@ page is executed again rather than showing outputs of code that no longer exists
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -15,7 +17,9 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from filelock import FileLock
 from jupyter_cache import get_cache
+from jupyter_cache.cache.main import JupyterCacheBase
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -69,6 +73,22 @@ def check_cache(app: Sphinx) -> None:
     (cache / FINGERPRINT).write_text(current)
 
 
+def _one_writer_at_a_time(cache_notebook_bundle):
+    """jupyter-cache checks for an entry, then creates it: two builds (zh and en, or a build
+    and `nox -s serve`) that finish the same notebook together collide on that gap
+    (FileExistsError, or a duplicate record). A lock file in the cache closes it."""
+
+    @functools.wraps(cache_notebook_bundle)
+    def locked(self, *args, **kwargs):
+        with FileLock(str(Path(self.path) / "write.lock")):
+            return cache_notebook_bundle(self, *args, **kwargs)
+
+    locked.one_writer_at_a_time = True
+    return locked
+
+
 def setup(app: Sphinx) -> dict:
+    if not getattr(JupyterCacheBase.cache_notebook_bundle, "one_writer_at_a_time", False):
+        JupyterCacheBase.cache_notebook_bundle = _one_writer_at_a_time(JupyterCacheBase.cache_notebook_bundle)
     app.connect("builder-inited", check_cache)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
