@@ -86,3 +86,39 @@ def test_search_finds_the_page(site, folder, query, page):
     if not (site / folder / f"{page}.html").exists():
         pytest.fail(f"{page} is not built")
     assert page in docs_for(search_index(folder), query), f"searching {query!r} in {folder} does not find {page}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_notebook_page_offers_its_executed_notebook(site, folder):
+    for path in html_pages(folder):
+        links = soup(path).select("a.download-ipynb, a.download-py")
+        if path.stem in ("genindex", "search", "404", "glossary"):
+            assert not links, f"{path}: has no notebook to offer"
+            continue
+        assert len(links) == 2, f"{path}: expected .ipynb and .py download links"
+        for link in links:
+            assert (path.parent / link["href"]).is_file(), f"{path}: {link['href']} does not exist"
+        notebook = json.loads((path.parent / links[0]["href"]).read_text(encoding="utf-8"))
+        outputs = [o for c in notebook["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+        assert outputs, f"{path}: the downloadable notebook has no outputs"
+        assert notebook["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_hosting_metadata(site, folder):
+    head = soup(site / folder / "detach.html").head
+    alternates = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")}
+    assert set(alternates) == {"zh-CN", "en"}
+    assert alternates["zh-CN"].endswith("/zh/detach.html") and alternates["en"].endswith("/en/detach.html")
+    assert head.find("meta", property="og:url")["content"] == alternates[HTML_LANG[folder]]
+    sitemap = (site / folder / "sitemap.xml").read_text(encoding="utf-8")
+    assert alternates[HTML_LANG[folder]] in sitemap
+    view, edit = (soup(site / folder / "detach.html").select_one(f".{kind}-this-page a")["href"] for kind in ("view", "edit"))
+    assert view.endswith(f"/docs/{folder}/detach.md?plain=true") and edit.endswith(f"/docs/{folder}/detach.md")
+
+
+def test_not_found_pages(site):
+    assert "找不到页面" in (site / "zh" / "404.html").read_text(encoding="utf-8")
+    assert "Page not found" in (site / "en" / "404.html").read_text(encoding="utf-8")
+    root = soup(site / "404.html")
+    assert {a["href"].rsplit("/", 2)[-2] for a in root.find_all("a")} == {"zh", "en"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
 import re
 import tokenize
 from pathlib import Path
@@ -88,9 +89,9 @@ def code_cells(page: Path) -> list[str]:
     ]
 
 
-def code_drift(page: Path, twin: Path) -> str:
+def code_drift(page: Path, twin: Path, cells=code_cells) -> str:
     """A diff of the two pages' code cells, or "" when the twins carry the same code."""
-    mine, theirs = code_cells(page), code_cells(twin)
+    mine, theirs = cells(page), cells(twin)
     if mine == theirs:
         return ""
     lines = difflib.unified_diff(
@@ -99,19 +100,42 @@ def code_drift(page: Path, twin: Path) -> str:
     return "\n".join(lines)
 
 
+class CodeCellCache:
+    """code_cells() of each page, reparsed only when the file changes: parsing every page
+    on every build would cost a no-op rebuild seconds."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def __call__(self, page: Path) -> list[str]:
+        stat = page.stat()
+        stamp = [stat.st_mtime_ns, stat.st_size]
+        entry = self.entries.get(str(page))
+        if entry is None or entry[0] != stamp:
+            entry = self.entries[str(page)] = [stamp, code_cells(page)]
+        return entry[1]
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.entries), encoding="utf-8")
+
+
 def check_twins(app: Sphinx) -> None:
     """Every page exists in both languages with the same code; otherwise a -W build fails."""
     _, other = _other(app.config)
     srcdir = Path(app.srcdir)
     twin_dir = srcdir.parent / other["folder"]
+    cells = CodeCellCache(Path(app.doctreedir) / "twin_code_cells.json")
     for page in sorted(srcdir.rglob("*.md")):
         twin = twin_dir / page.relative_to(srcdir)
         if not twin.exists():
             logger.warning("page has no twin: %s has no translation at %s", page, twin,
                            type="bilingual", subtype="twin", location=str(page))
-        elif drift := code_drift(page, twin):
+        elif drift := code_drift(page, twin, cells):
             logger.warning("code cells differ from the twin %s (only comments may differ):\n%s", twin, drift,
                            type="bilingual", subtype="drift", location=str(page))
+    cells.save()
 
 
 def add_twin_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -52,6 +52,13 @@ def unreadable(database: Path) -> str:
 
 def check_cache(app: Sphinx) -> None:
     cache = Path(app.config.nb_execution_cache_path)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    # Two builds starting together (zh and en) must not both move or create the cache.
+    with FileLock(str(cache.with_name(cache.name + ".lock"))):
+        _check_cache(app, cache)
+
+
+def _check_cache(app: Sphinx, cache: Path) -> None:
     current = fingerprint()
     problem = ""
     if (cache / "global.db").exists():
@@ -67,10 +74,19 @@ def check_cache(app: Sphinx) -> None:
         # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
         logger.info("\nexecution cache %s %s: moved it to %s; every page is executed again",
                     cache, problem, aside, color="red")
+        app.env.autograd_cache_reset = True
     # Create the database now: parallel readers (-j) creating it at once race
     # ("table settings already exists").
     get_cache(cache).list_cache_records()
     (cache / FINGERPRINT).write_text(current)
+
+
+def reread_all_after_reset(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """A page whose source is unchanged would keep its old outputs: read every page again."""
+    if getattr(env, "autograd_cache_reset", False):
+        env.autograd_cache_reset = False
+        return sorted(env.found_docs - added - changed)
+    return []
 
 
 def _one_writer_at_a_time(cache_notebook_bundle):
@@ -91,4 +107,5 @@ def setup(app: Sphinx) -> dict:
     if not getattr(JupyterCacheBase.cache_notebook_bundle, "one_writer_at_a_time", False):
         JupyterCacheBase.cache_notebook_bundle = _one_writer_at_a_time(JupyterCacheBase.cache_notebook_bundle)
     app.connect("builder-inited", check_cache)
+    app.connect("env-get-outdated", reread_all_after_reset)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -61,6 +61,11 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir) / FOLDER
     for docname in sorted(app.env.found_docs):
+        target = outdir / f"{docname}.ipynb"
+        page = Path(app.outdir) / f"{docname}.html"
+        # Only pages written by this build (their HTML is newer) need a new download.
+        if target.exists() and target.stat().st_mtime_ns >= page.stat().st_mtime_ns:
+            continue
         if not _is_notebook(app, docname):
             continue
         try:
@@ -68,7 +73,6 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         except KeyError:
             logger.warning("no executed notebook in the cache for %s", docname, location=docname)
             continue
-        target = outdir / f"{docname}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
         target.with_suffix(".py").write_text(as_script(notebook), encoding="utf-8")
