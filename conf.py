@@ -48,6 +48,7 @@ extensions = [
     "sphinx_design",
     "bilingual",
     "execution_cache",
+    "stream_output",
     "notebook_downloads",
     "mathml",
     "sphinx_sitemap",

@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 from jupyter_cache import get_cache
 from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
-from myst_nb.core.utils import coalesce_streams
+from stream_output import coalesce_streams
 from sphinx.application import Sphinx
 from sphinx.util import logging
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import warnings
 
 import torch
@@ -33,9 +32,3 @@ def setup_page(lang: str) -> None:
     if shell is not None:
         # Only "ErrorType: message": a full traceback would print this machine's file paths.
         shell.run_line_magic("xmode", "Minimal")
-        # ipykernel sends what a cell prints every 0.2 s, so on a busy machine one print() can
-        # arrive in two chunks, and myst-nb joins chunks with a line break. Sending once, when
-        # the cell ends, makes the output the same on every build.
-        for stream in (sys.stdout, sys.stderr):
-            if hasattr(stream, "flush_interval"):
-                stream.flush_interval = 3600.0
