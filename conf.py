@@ -1,39 +1,39 @@
 """One Sphinx configuration for both languages.
 
-Build a language with ``sphinx-build -c . -D language=zh_CN docs/zh OUT`` (or ``en`` and
-``docs/en``); ``nox -s docs`` builds both. The language is the only thing that differs:
-``docs/_ext/bilingual.py`` derives the language-specific settings from ``LANGUAGES``.
+``nox -s docs`` builds both; ``src/guide_site.py`` holds the languages, the folders and the
+sphinx-build command line. The language is the only thing that differs between the builds:
+``docs/_ext/bilingual.py`` derives the language-specific settings from ``UI_TEXT``.
 """
 
-import os
 import sys
 from pathlib import Path
 
+import guide_site
+
 ROOT = Path(__file__).parent
-sys.path.insert(0, str(ROOT / "docs" / "_ext"))
+sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # the project's own extensions
 
 project = "PyTorch Autograd Guide"
 author = "Autograd Guide contributors"
 copyright = "2026, Autograd Guide contributors"
 language = "en"  # overridden per build with -D language=zh_CN
 
-# The one place that names where the sources and the published site live; the "view source"
-# and "edit this page" links, the sitemap, OpenGraph tags and hreflang links derive from these.
-REPOSITORY = "https://github.com/autograd-guide/autograd-guide"
-BRANCH = "main"
-SITE_URL = "https://autograd-guide.github.io/autograd-guide/"  # + "zh/" or "en/" per language
+REPOSITORY, BRANCH = guide_site.REPOSITORY, guide_site.BRANCH
 
-# Sphinx language -> its pages' folder, the switcher's label, the title, and the toggle of
-# cells tagged hide-cell (used only for exercise solutions), the download links' label.
-LANGUAGES = {
-    "zh_CN": {
-        "folder": "zh", "label": "中文", "title": "PyTorch 自动求导指南",
+# Each language's words (keyed by its folder, as in guide_site.LANGUAGES): the title, the toggle
+# of cells tagged hide-cell (used only for exercise solutions), the download links' label, the name of the
+# links under the title (for screen readers), the 404 page.
+UI_TEXT = {
+    "zh": {
+        "title": "PyTorch 自动求导指南",
         "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页",
+        "page_links": "语言与下载",
         "notfound": ("找不到页面", "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"),
     },
     "en": {
-        "folder": "en", "label": "English", "title": "PyTorch Autograd Guide",
+        "title": "PyTorch Autograd Guide",
         "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download",
+        "page_links": "Language and downloads",
         "notfound": ("Page not found", "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"),
     },
 }
@@ -45,10 +45,10 @@ extensions = [
     "myst_nb",
     "sphinx.ext.doctest",
     "sphinx_copybutton",
-    "sphinx_design",
     "bilingual",
     "execution_cache",
     "stream_output",
+    "rebuild_fixes",
     "notebook_downloads",
     "mathml",
     "sphinx_sitemap",
@@ -57,29 +57,31 @@ extensions = [
 ]
 
 # -- MyST and execution -------------------------------------------------------
-myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_enable_extensions = ["dollarmath"]
 myst_heading_anchors = 3
 # Executed outputs live in one jupyter-cache shared by both languages: an unchanged
-# page is never run again, and a prose-only edit runs nothing.
+# page is never run again, and a prose-only edit runs nothing. docs/_ext/execution_cache.py
+# keeps one cache per fingerprint of the helper and package versions below this folder.
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(ROOT / "_build" / ".jupyter_cache")
+nb_execution_cache_path = str(guide_site.CACHE)
 nb_execution_timeout = 120  # per cell; the slowest Part I cell takes well under 5 s
-nb_execution_raise_on_error = True  # a failing cell fails the build, naming file and cell
+# A failing cell is a warning (an error under -W) rather than an exception: in a parallel build
+# an exception loses the cell and the traceback; execution_cache.py reports page, cell, error.
+nb_execution_raise_on_error = False
 nb_execution_show_tb = True
+nb_execution_in_temp = True  # a cell that writes a file must not write it into docs/
 nb_merge_streams = True  # stdout chunks in one block, so outputs are stable across runs
-nb_execution_excludepatterns = []
 
 # Math becomes MathML at build time (docs/_ext/mathml.py): no MathJax from a CDN, works offline.
 html_math_renderer = "mathml"
 
 # -- HTML -----------------------------------------------------------------------
 html_theme = "furo"
-html_static_path = [str(ROOT / "docs" / "_static")]
-templates_path = [str(ROOT / "docs" / "_templates")]
+html_static_path = ["docs/_static"]  # relative to this folder
+templates_path = ["docs/_templates"]
 html_css_files = ["guide.css"]
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False
-html_show_sourcelink = False
 html_search_scorer = str(ROOT / "docs" / "search_scorer.js")  # ranks titles holding more query words first
 html_sidebars = {
     "**": [
@@ -112,5 +114,3 @@ copybutton_selector = "div.highlight:not(.output *) > pre"
 
 # -- Doctest ----------------------------------------------------------------------
 doctest_test_doctest_blocks = ""  # only explicit {doctest} blocks are tests
-
-os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # silences a kernel start-up warning

@@ -12,9 +12,8 @@ script exits with status 0 when every check holds; a failed check raises ``Asser
 
 import torch
 import torch.nn.functional as F
-from torch.autograd import gradcheck, gradgradcheck
-
 from custom_functions import LinearFunction, StableSoftplus, StraightThroughRound
+from torch.autograd import gradcheck, gradgradcheck
 
 
 def check_linear() -> str:

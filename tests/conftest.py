@@ -1,23 +1,16 @@
-"""Paths shared by the tests, and the built site that several of them inspect."""
+"""The built site that several tests inspect: it fails (not skips) when the site is unbuilt."""
 
-import os
 from pathlib import Path
 
 import pytest
+from paths import SITE
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-BUILD = ROOT / "_build"
-SITE = Path(os.environ.get("SITE", BUILD / "html"))
-FOLDERS = ("zh", "en")
-
-
-def pages(folder: str) -> list[str]:
-    return sorted(p.stem for p in (DOCS / folder).glob("*.md"))
+import guide_site
 
 
 @pytest.fixture(scope="session")
 def site() -> Path:
-    if not (SITE / "zh" / "index.html").exists() or not (SITE / "en" / "index.html").exists():
-        pytest.fail(f"the built site is missing under {SITE}: run `nox -s docs` first")
+    missing = [folder for folder in guide_site.LANGUAGES if not (SITE / folder / "index.html").exists()]
+    if missing:
+        pytest.fail(f"the built site is missing under {SITE} ({missing}): run `nox -s docs` first")
     return SITE

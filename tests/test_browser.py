@@ -7,16 +7,13 @@ path in $CHROMIUM. Screenshots land in _build/screenshots/.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from check_links import serve
 
-from conftest import BUILD, ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-from check_links import serve  # noqa: E402
+from guide_site import BUILD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = BUILD / "screenshots"

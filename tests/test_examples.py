@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT
+from guide_site import ROOT
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 

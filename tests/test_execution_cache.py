@@ -2,12 +2,11 @@
 
 import multiprocessing
 
+import execution_cache
 import nbformat
 import pytest
 from jupyter_cache import get_cache
 from jupyter_cache.cache.main import CacheBundleIn
-
-import execution_cache
 
 
 def cache_the_same_notebook(path: str, times: int) -> None:
@@ -43,6 +42,12 @@ def test_concurrent_writers_do_not_collide(tmp_path):
     assert len(get_cache(tmp_path / "cache").list_cache_records()) == 1
 
 
-@pytest.mark.xfail(strict=False, reason="shows the race the lock closes; it may not strike every run")
-def test_without_the_lock_writers_collide(tmp_path):
-    assert race(tmp_path / "cache", locked=False) == [0, 0, 0]
+def test_setup_installs_the_lock():
+    execution_cache.install_write_lock()
+    assert execution_cache.JupyterCacheBase.cache_notebook_bundle.one_writer_at_a_time
+
+
+def test_the_lock_fails_loudly_when_jupyter_cache_changes(monkeypatch):
+    monkeypatch.delattr(execution_cache.JupyterCacheBase, "cache_notebook_bundle")
+    with pytest.raises(execution_cache.ExtensionError, match="jupyter-cache .*cache_notebook_bundle"):
+        execution_cache.install_write_lock()

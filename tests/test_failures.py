@@ -1,59 +1,18 @@
 """Every way a page can go wrong stops the build with a message that names the file.
 
-Each test builds a small throwaway site with the real conf.py and extensions.
+Each test builds a small throwaway site with the real conf.py and extensions, with the command
+line `nox -s docs` uses (guide_site.sphinx_argv: parallel, warnings as errors).
 """
 
 from __future__ import annotations
 
-import runpy
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from throwaway import HEADER, both, build, cache_database, page, start, write_site
 
-from conftest import ROOT
-
-HEADER = "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
-LANGUAGES = {"zh": "zh_CN", "en": "en"}
-
-
-def page(title: str, *cells: str, tags: dict[int, str] | None = None) -> str:
-    """A MyST notebook page; ``tags`` maps a cell's index to its tag."""
-    body = [HEADER + f"# {title}\n"]
-    for index, source in enumerate(cells):
-        tag = f":tags: [{tags[index]}]\n" if tags and index in tags else ""
-        body.append(f"```{{code-cell}} python\n{tag}{source}\n```\n")
-    return "\n".join(body)
-
-
-def write_site(root: Path, pages: dict[str, dict[str, str]]) -> Path:
-    """pages: folder -> {slug: text}; index.md lists the slugs in a toctree."""
-    for folder, content in pages.items():
-        (root / "docs" / folder).mkdir(parents=True, exist_ok=True)
-        toctree = "\n".join(slug for slug in content if slug != "index")
-        (root / "docs" / folder / "index.md").write_text(f"# Home\n\n```{{toctree}}\n{toctree}\n```\n")
-        for slug, text in content.items():
-            (root / "docs" / folder / f"{slug}.md").write_text(text, encoding="utf-8")
-    return root
-
-
-def build(root: Path, folder: str = "en", builder: str = "html", *extra: str, wait: bool = True):
-    command = [
-        sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT), "-W", "-n", "--keep-going",
-        "-D", f"language={LANGUAGES[folder]}", "-D", f"nb_execution_cache_path={root / 'cache'}",
-        *extra, "-d", str(root / folder / "doctrees"), str(root / "docs" / folder), str(root / folder / builder),
-    ]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if not wait:
-        return proc
-    output, _ = proc.communicate(timeout=600)
-    return proc.returncode, output
-
-
-def both(text: str) -> dict[str, dict[str, str]]:
-    return {"zh": {"page": text}, "en": {"page": text}}
+import guide_site
 
 
 def test_good_site_builds(tmp_path):
@@ -63,12 +22,19 @@ def test_good_site_builds(tmp_path):
     assert "42" in (root / "en" / "html" / "page.html").read_text(encoding="utf-8")
 
 
-def test_failing_cell_names_file_and_cell(tmp_path):
-    root = write_site(tmp_path, both(page("Broken", "x = 1", "x / 0")))
+def test_failing_cell_names_file_cell_and_exception(tmp_path):
+    """In the parallel build an exception in a reader process used to end in "Sphinx parallel
+    build error!" and the page's path: cell and exception were only in a temporary log."""
+    fine = {f"fine{n}": page(f"Fine {n}", "print(1)") for n in range(3)}
+    pages = {**fine, "page": page("Broken", "x = 1", "y = x / 0\nprint(y)")}
+    root = write_site(tmp_path, {folder: pages for folder in guide_site.LANGUAGES})
     status, output = build(root)
     assert status != 0
-    assert "page.md" in output and "ZeroDivisionError" in output
-    assert "x / 0" in output  # the failing cell's source is quoted
+    assert "parallel build error" not in output.lower(), output
+    summary = [line for line in output.splitlines() if "code cell 2 failed" in line]
+    assert summary, output
+    assert f"{Path('docs') / 'en' / 'page.md'}: WARNING: code cell 2 failed (y = x / 0): " \
+        "ZeroDivisionError: division by zero" in summary[0]
 
 
 def test_cell_meant_to_raise_shows_the_error(tmp_path):
@@ -79,9 +45,8 @@ def test_cell_meant_to_raise_shows_the_error(tmp_path):
 
 
 def test_hanging_cell_hits_the_timeout(tmp_path):
-    assert runpy.run_path(str(ROOT / "conf.py"))["nb_execution_timeout"] > 0, "conf.py must set a per-cell timeout"
     root = write_site(tmp_path, both(page("Hangs", "import time\ntime.sleep(600)")))
-    status, output = build(root, "en", "html", "-D", "nb_execution_timeout=3")
+    status, output = build(root, "-D", "nb_execution_timeout=3")
     assert status != 0
     assert "page.md" in output and "timed out" in output.lower()
 
@@ -97,7 +62,9 @@ def test_page_without_twin(tmp_path):
     root = write_site(tmp_path, {"zh": {}, "en": {"page": page("Lonely", "print(1)")}})
     status, output = build(root)
     assert status != 0
-    assert "page has no twin" in output and str(Path("docs") / "en" / "page.md") in output
+    # The warning's location is the page itself (not a made-up page.md.rst).
+    assert f"{Path('docs') / 'en' / 'page.md'}: WARNING: page has no twin" in output, output
+    assert "page.md.rst" not in output
 
 
 def test_drifted_twins(tmp_path):
@@ -105,7 +72,7 @@ def test_drifted_twins(tmp_path):
                                  "en": {"page": page("Drift", "print(2)  # comment")}})
     status, output = build(root)
     assert status != 0
-    assert "code cells differ from the twin" in output
+    assert f"{Path('docs') / 'en' / 'page.md'}: WARNING: code cells differ from the twin" in output, output
     assert "-print(2)" in output and "+print(1)" in output
 
 
@@ -122,12 +89,13 @@ def test_dead_internal_link(tmp_path):
     status, output = build(root)
     assert status != 0
     assert "page.md:" in output and "nowhere" in output
+    assert "no-such-anchor" in output
 
 
 def test_failing_doctest(tmp_path):
     text = HEADER + "# Doctest\n\n```{doctest}\n>>> 1 + 1\n3\n```\n"
     root = write_site(tmp_path, both(text))
-    status, output = build(root, "en", "doctest")
+    status, output = build(root, builder="doctest")
     assert status != 0
     assert "page.md" in output and "1 failure" in output
 
@@ -135,37 +103,35 @@ def test_failing_doctest(tmp_path):
 def test_corrupted_cache_recovers_with_a_message(tmp_path):
     root = write_site(tmp_path, both(page("Cached", "print(6 * 7)")))
     assert build(root)[0] == 0
-    (root / "cache" / "global.db").write_bytes(b"this is not a database" * 100)
-    status, output = build(root, "en", "html", "-E")
+    database = cache_database(root)
+    database.write_bytes(b"this is not a database" * 100)
+    status, output = build(root)  # no -E: the environment must notice the new cache by itself
     assert status == 0, output
-    assert "was unreadable" in output and "cache.corrupt" in output
-    with sqlite3.connect(root / "cache" / "global.db") as db:
+    assert "was unreadable" in output and ".corrupt" in output
+    assert "Executing notebook" in output
+    with sqlite3.connect(database) as db:
         assert db.execute("SELECT count(*) FROM nbcache").fetchone()[0] == 1
 
 
 @pytest.mark.parametrize("same_language", [True, False], ids=["same-language", "zh-and-en"])
 def test_two_builds_at_once_share_the_cache(tmp_path, same_language):
     root = write_site(tmp_path, both(page("Shared", "import time\ntime.sleep(1)\nprint(6 * 7)")))
-    if same_language:
-        first = build(root, "en", "html", wait=False)
-        second = build(root, "en", "html", "-d", str(root / "en2" / "doctrees"), wait=False)
+    if same_language:  # as a build and `nox -s serve` do: one cache, their own folders
+        first, second = start(root), start(root, out=tmp_path / "serve")
     else:
-        first, second = build(root, "en", wait=False), build(root, "zh", wait=False)
+        first, second = start(root, folder="en"), start(root, folder="zh")
     outputs = [proc.communicate(timeout=600)[0] for proc in (first, second)]
     assert [first.returncode, second.returncode] == [0, 0], "\n".join(outputs)
-    with sqlite3.connect(root / "cache" / "global.db") as db:
+    with sqlite3.connect(cache_database(root)) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    status, output = build(root, "en", "html", "-E")
+    status, output = build(root, "-E")
     assert status == 0 and "Executing notebook" not in output, output
 
 
-def test_changed_helper_or_package_invalidates_the_cache(tmp_path):
-    """jupyter-cache keys pages by their code alone; a stale fingerprint forces re-execution."""
-    root = write_site(tmp_path, both(page("Cached", "print(6 * 7)")))
-    assert build(root)[0] == 0
-    (root / "cache" / "autograd_guide.fingerprint").write_text("torch==0.0\n")
-    status, output = build(root)  # no -E: the unchanged page must still run again
-    assert status == 0, output
-    assert "is stale" in output and "Executing notebook" in output
-    status, output = build(root, "en", "html", "-E")
-    assert status == 0 and "Executing notebook" not in output, output
+def test_serve_builds_apart_from_docs():
+    """`nox -s serve` and `nox -s docs` may run at once: they must not share an environment or
+    an output folder (only the execution cache, which is locked)."""
+    serve = guide_site.serve_argv("en")
+    docs = guide_site.sphinx_argv("en")
+    doctrees = {argv[argv.index("-d") + 1] for argv in (serve, docs)}
+    assert len(doctrees) == 2 and serve[-1] != docs[-1], (serve, docs)

@@ -1,12 +1,8 @@
 """The link check can fail: a dead internal link, a missing anchor, a dead external link."""
 
-import sys
 from pathlib import Path
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "tools"))
-import check_links  # noqa: E402
+import check_links
 
 
 def write_site(root: Path, page_body: str) -> Path:

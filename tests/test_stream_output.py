@@ -1,7 +1,6 @@
 """A cell's printed output is the same however ipykernel happened to chunk it."""
 
 from nbformat import NotebookNode
-
 from stream_output import coalesce_streams
 
 

@@ -3,17 +3,13 @@
 import doctest
 import math
 import runpy
-import sys
 
 import pytest
+import tiny_autograd
 import torch
+from tiny_autograd import Value, to_figure
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "examples"))
-
-import tiny_autograd  # noqa: E402
-from tiny_autograd import Value, to_figure  # noqa: E402
+from guide_site import ROOT
 
 
 def micrograd_expression(a, b):

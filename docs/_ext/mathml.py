@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from docutils import nodes
 from latex2mathml.converter import convert
 from sphinx.application import Sphinx
@@ -10,21 +12,21 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 
-def _mathml(translator, node: nodes.Element, display: str) -> str:
+def to_mathml(node: nodes.Element, display: str) -> str:
     try:
         return convert(node.astext(), display=display)
     except Exception as error:  # latex2mathml raises many kinds; name the formula and the page
         logger.warning("cannot render math %r: %s", node.astext(), error, location=node)
-        return f"<code>{node.astext()}</code>"
+        return f"<code>{html.escape(node.astext())}</code>"
 
 
 def visit_inline(translator, node: nodes.Element) -> None:
-    translator.body.append(f'<span class="math">{_mathml(translator, node, "inline")}</span>')
+    translator.body.append(f'<span class="math">{to_mathml(node, "inline")}</span>')
     raise nodes.SkipNode
 
 
 def visit_block(translator, node: nodes.Element) -> None:
-    translator.body.append(f'<div class="math">{_mathml(translator, node, "block")}</div>')
+    translator.body.append(f'<div class="math">{to_mathml(node, "block")}</div>')
     raise nodes.SkipNode
 
 

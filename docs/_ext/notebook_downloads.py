@@ -1,42 +1,51 @@
 """Offer each page as its executed notebook (.ipynb) and as a Python script (.py) to download.
 
-myst-nb's own jupyter_execute/*.ipynb lose their outputs when a page comes from the execution
-cache, so the notebook is rebuilt here from the page and the cached outputs.
+The notebook is the one myst-nb wrote to jupyter_execute/, except in cache mode: there myst-nb
+writes the notebook without the outputs it took from the cache (myst_nb/sphinx_.py writes the
+parsed notebook, not the client's merged one), so the outputs are merged from the cache here.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
+from filelock import FileLock
 from jupyter_cache import get_cache
-from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
-from stream_output import coalesce_streams
+from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from stream_output import coalesce_streams
 
 logger = logging.getLogger(__name__)
 FOLDER = "_downloads/notebooks"
 
 
-def _is_notebook(app: Sphinx, docname: str) -> bool:
-    source = Path(app.env.doc2path(docname))
-    return source.suffix == ".md" and is_myst_markdown_notebook(source.read_text(encoding="utf-8"))
+def is_notebook(app: Sphinx, docname: str) -> bool:
+    return "kernelspec" in app.env.metadata.get(docname, {})  # myst-nb records it for notebooks
 
 
 def add_download_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is None or not _is_notebook(app, pagename):
+    if doctree is None or not is_notebook(app, pagename):
         return
-    up = "../" * pagename.count("/")
     context["notebook_downloads"] = {
-        "ipynb": f"{up}{FOLDER}/{pagename}.ipynb",
-        "py": f"{up}{FOLDER}/{pagename}.py",
+        kind: context["pathto"](f"{FOLDER}/{pagename}.{kind}", 1) for kind in ("ipynb", "py")
     }
 
 
-def executed_notebook(app: Sphinx, source: Path) -> nbformat.NotebookNode:
-    notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=source)
-    _, notebook = get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(notebook)
+def executed_notebook(app: Sphinx, docname: str) -> nbformat.NotebookNode:
+    if app.config.nb_execution_mode == "cache":
+        source = Path(app.env.doc2path(docname))
+        notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=source)
+        cache = Path(app.config.nb_execution_cache_path)
+        # The other language's build may be replacing this page's record (its twin has the same
+        # code): read between writes, under execution_cache's write lock.
+        with FileLock(str(cache / "write.lock")):
+            _, notebook = get_cache(cache).merge_match_into_notebook(notebook)
+    else:  # executed in this or an earlier build (force, auto, inline), or not at all (off)
+        written = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+        notebook = nbformat.reads(written.read_text(encoding="utf-8"), as_version=4)
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"  # nbformat's ids are random; these keep builds identical
         if cell.cell_type == "code":
@@ -47,7 +56,8 @@ def executed_notebook(app: Sphinx, source: Path) -> nbformat.NotebookNode:
 
 def as_script(notebook: nbformat.NotebookNode) -> str:
     """The code cells in the percent format that editors run cell by cell."""
-    parts = ["# Code of this page; each '# %%' starts a cell. Needs: torch==2.13.0 and autograd_guide.\n"]
+    torch = version("torch").split("+")[0]  # the build's torch, without a +cpu local label
+    parts = [f"# Code of this page; each '# %%' starts a cell. Needs: torch=={torch} and autograd_guide.\n"]
     for cell in notebook.cells:
         if cell.cell_type == "code":
             tags = cell.metadata.get("tags", [])
@@ -66,10 +76,10 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         # Only pages written by this build (their HTML is newer) need a new download.
         if target.exists() and target.stat().st_mtime_ns >= page.stat().st_mtime_ns:
             continue
-        if not _is_notebook(app, docname):
+        if not is_notebook(app, docname):
             continue
         try:
-            notebook = executed_notebook(app, Path(app.env.doc2path(docname)))
+            notebook = executed_notebook(app, docname)
         except KeyError:
             logger.warning("no executed notebook in the cache for %s", docname, location=docname)
             continue

@@ -1,0 +1,150 @@
+"""Where the site's sources, builds and cache live, and the one way to run Sphinx on them.
+
+Standard library only: ``conf.py``, the nox sessions (through ``python -m guide_site``), the
+benchmark, ``tools/`` and the tests all use this module, so the language list, the build folders
+and the ``sphinx-build`` command line are written down once, here.
+
+    python -m guide_site html [SPHINX ARGS]     # both languages side by side, then _build/html
+    python -m guide_site doctest [SPHINX ARGS]
+    python -m guide_site serve [zh|en]          # live preview of one language
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+BUILD = ROOT / "_build"
+SITE = BUILD / "html"  # what is published: one folder per language, the root picker and 404
+CACHE = BUILD / ".jupyter_cache"  # executed notebooks, shared by the languages
+
+# The addresses the "view source"/"edit" links, sitemaps, OpenGraph, hreflang and 404 pages use.
+REPOSITORY = "https://github.com/autograd-guide/autograd-guide"
+BRANCH = "main"
+SITE_URL = "https://autograd-guide.github.io/autograd-guide/"  # + "<folder>/" per language
+
+
+@dataclass(frozen=True)
+class Language:
+    folder: str  # under docs/ and under the published site
+    sphinx: str  # Sphinx's language code (-D language=...)
+    html: str  # the BCP 47 tag of <html lang> and hreflang
+    label: str  # the language's own name, for the switcher
+
+
+LANGUAGES = {
+    "zh": Language("zh", "zh_CN", "zh-CN", "中文"),
+    "en": Language("en", "en", "en", "English"),
+}
+BY_SPHINX_LANGUAGE = {language.sphinx: language for language in LANGUAGES.values()}
+
+# Warnings are errors, naming the file; --keep-going reports all of them, not just the first.
+STRICT = ("-W", "-n", "--keep-going")
+
+
+def source_date_epoch() -> dict[str, str]:
+    """The last commit's time, so that dates in the output do not depend on when it was built."""
+    try:
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return {}
+    return {"SOURCE_DATE_EPOCH": stamp.stdout.strip()} if stamp.stdout.strip() else {}
+
+
+def sphinx_argv(folder: str, builder: str = "html", *extra: str, docs: Path = DOCS, out: Path = BUILD,
+                cache: Path | None = None, parallel: bool = True) -> list[str]:
+    """The sphinx-build command for one language: sources docs/<folder>, the environment in
+    <out>/<folder>/doctrees, the output in <out>/<folder>/<builder>.
+
+    Not straight into the published folder: myst-nb writes jupyter_execute/ beside the output.
+    """
+    argv = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT),
+            "-D", f"language={LANGUAGES[folder].sphinx}", "-d", str(out / folder / "doctrees"), *STRICT]
+    if parallel:
+        argv += ["-j", "auto"]  # notebooks run in parallel, one kernel per core
+    if cache is not None:
+        argv += ["-D", f"nb_execution_cache_path={cache}"]
+    return [*argv, *extra, str(docs / folder), str(out / folder / builder)]
+
+
+def build_env() -> dict[str, str]:
+    # PYDEVD_...: the kernels' debugger would warn about frozen modules on every start.
+    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", **source_date_epoch()}
+
+
+def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) -> dict[str, tuple[int, str]]:
+    """Run one builder on every language at once; returns each folder's exit code and output.
+
+    Side by side rather than one after the other: most of a rebuild is start-up (imports, loading
+    the environment), which the languages can spend at the same time.
+    """
+    procs = {
+        folder: subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(),
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for folder in LANGUAGES
+    }
+    outputs: dict[str, list[str]] = {folder: [] for folder in procs}
+
+    def collect(folder: str) -> None:
+        for line in procs[folder].stdout:
+            outputs[folder].append(line)
+            if echo:
+                print(f"[{folder}] {line}", end="", flush=True)
+
+    readers = [threading.Thread(target=collect, args=(folder,)) for folder in procs]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    return {folder: (proc.wait(), "".join(outputs[folder])) for folder, proc in procs.items()}
+
+
+def assemble(out: Path = BUILD, site: Path = SITE) -> None:
+    """Gather the languages' HTML into one site, with the root language picker and 404 page."""
+    if site.exists():
+        shutil.rmtree(site)
+    for folder in LANGUAGES:
+        shutil.copytree(out / folder / "html", site / folder, ignore=shutil.ignore_patterns(".buildinfo"))
+    shutil.copy(DOCS / "_root" / "index.html", site / "index.html")
+    not_found = (DOCS / "_root" / "404.html").read_text(encoding="utf-8")
+    (site / "404.html").write_text(not_found.replace("{site_path}", urlsplit(SITE_URL).path), encoding="utf-8")
+
+
+def serve_argv(folder: str, port: int = 8000) -> list[str]:
+    """sphinx-autobuild for one language, in its own folders: a `docs` build may run meanwhile."""
+    *argv, source, _ = sphinx_argv(folder, "html", out=BUILD / "serve", parallel=False)
+    watched = [ROOT / "src", DOCS / "_ext", DOCS / "_static", DOCS / "_templates", ROOT / "examples"]
+    return [sys.executable, "-m", "sphinx_autobuild", *argv[3:],
+            # myst-nb writes executed notebooks and images beside the output: watching them loops.
+            "--ignore", str(BUILD), "--ignore", "*/jupyter_execute/*", "--ignore", "*.ipynb",
+            *(option for path in watched for option in ("--watch", str(path))),
+            "--port", str(port), source, str(BUILD / "serve" / folder / "html")]
+
+
+def main(argv: list[str]) -> int:
+    command, *rest = argv or ["html"]
+    if command == "serve":
+        folder = rest[0] if rest else "zh"
+        return subprocess.call(serve_argv(folder), env=build_env())
+    results = run_all(command, *rest)
+    failed = [folder for folder, (status, _) in results.items() if status]
+    if failed:
+        print(f"sphinx-build -b {command} failed for " + ", ".join(f"docs/{f}" for f in failed)
+              + " (see its [..] lines above)", file=sys.stderr)
+        return 1
+    if command == "html":
+        assemble()
+        print(f"Site built: {SITE / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,63 @@
+"""The project's Sphinx extensions, piece by piece: each patch of a library is installed, and
+stops the build loudly when its target changes; the small defects of the code review stay fixed."""
+
+from __future__ import annotations
+
+import json
+
+import myst_nb.core.render
+import pytest
+import rebuild_fixes
+import stream_output
+from bilingual import CODE_CELLS_VERSION, CodeCellCache
+from docutils import nodes
+from mathml import to_mathml
+from sphinx.errors import ExtensionError
+from sphinx.search import IndexBuilder
+
+
+def test_stream_patch_is_installed():
+    stream_output.install()
+    assert myst_nb.core.render.coalesce_streams is stream_output.coalesce_streams
+
+
+def test_stream_patch_fails_loudly_when_myst_nb_changes(monkeypatch):
+    monkeypatch.setattr(myst_nb.core.render, "coalesce_streams", lambda outputs: outputs)
+    with pytest.raises(ExtensionError, match="myst-nb .*coalesce_streams"):
+        stream_output.install()
+
+
+def test_search_index_patch_is_installed():
+    rebuild_fixes.install_search_index_fix()
+    assert IndexBuilder.load.restores_index_entries and IndexBuilder.freeze.restores_index_entries
+
+
+def test_search_index_patch_fails_loudly_when_sphinx_changes(monkeypatch):
+    monkeypatch.setattr(IndexBuilder, "load", lambda self, stream: None)
+    with pytest.raises(ExtensionError, match="sphinx .* sphinx-doc/sphinx#12599"):
+        rebuild_fixes.install_search_index_fix()
+
+
+def test_sitemap_patch_fails_loudly_when_sphinx_sitemap_changes(monkeypatch):
+    monkeypatch.delattr(rebuild_fixes.sphinx_sitemap, "add_html_link")
+    with pytest.raises(ExtensionError, match="sphinx-sitemap .* jdillard/sphinx-sitemap#13"):
+        rebuild_fixes.check_library_targets()
+
+
+def test_math_that_cannot_be_rendered_is_escaped():
+    """latex2mathml rejects this formula; its text used to go into the page as raw markup."""
+    html = to_mathml(nodes.math(text=r"\left( a<b"), "inline")
+    assert html == r"<code>\left( a&lt;b</code>"
+
+
+def test_code_cell_memo_is_dropped_when_its_logic_changes(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n---\n\n"
+                    "```{code-cell} python\nprint(1)  # note\n```\n", encoding="utf-8")
+    stat = page.stat()
+    memo = tmp_path / "memo.json"
+    stale = {str(page): [[stat.st_mtime_ns, stat.st_size], ["stripped by older logic"]]}
+    memo.write_text(json.dumps({"version": "0", "pages": stale}), encoding="utf-8")
+    assert CodeCellCache(memo)(page) == ["# tags: []\nprint(1)"]
+    memo.write_text(json.dumps({"version": CODE_CELLS_VERSION, "pages": stale}), encoding="utf-8")
+    assert CodeCellCache(memo)(page) == ["stripped by older logic"]  # a valid memo is used
