@@ -87,8 +87,9 @@ def test_unknown_language_is_a_clear_error():
         set_language("fr")
 
 
-def test_figure_is_readable_in_dark_mode():
-    """Text sits on pastel fills, lines are mid grey, the canvas is transparent."""
+def test_figure_uses_no_fixed_black_or_white():
+    """A proxy for dark mode (the browser tests take the screenshots): no black or white that
+    would vanish on one of the two backgrounds; text sits on pastel fills, lines are mid grey."""
     a = torch.tensor([1.0], requires_grad=True)
     svg = draw_graph(a * 2, names={"a": a}).svg
     assert 'fill="white"' not in svg and 'fill="black"' not in svg
