@@ -6,6 +6,7 @@ line `nox -s docs` uses (guide_site.sphinx_argv: parallel, warnings as errors).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -135,3 +136,15 @@ def test_serve_builds_apart_from_docs():
     docs = guide_site.sphinx_argv("en")
     doctrees = {argv[argv.index("-d") + 1] for argv in (serve, docs)}
     assert len(doctrees) == 2 and serve[-1] != docs[-1], (serve, docs)
+
+
+@pytest.mark.parametrize("mode", ["force", "off"])
+def test_downloads_in_every_execution_mode(tmp_path, mode):
+    """-D nb_execution_mode=force (run everything) and off (run nothing) are myst-nb's own
+    switches; the downloads used to need the cache and failed the build in both."""
+    root = write_site(tmp_path, both(page("Modes", "print(6 * 7)")))
+    status, output = build(root, "-D", f"nb_execution_mode={mode}")
+    assert status == 0, output
+    notebook = json.loads((root / "en" / "html" / "_downloads" / "notebooks" / "page.ipynb").read_text("utf-8"))
+    (cell,) = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert ["".join(o.get("text", "")) for o in cell["outputs"]] == (["42\n"] if mode == "force" else [])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import guide_site
 
-HEADER = "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n\n"
+HEADER = "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n  language: python\n---\n\n"
 
 
 def page(title: str, *cells: str, tags: dict[int, str] | None = None, prose: str = "") -> str:
