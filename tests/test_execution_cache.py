@@ -51,3 +51,32 @@ def test_the_lock_fails_loudly_when_jupyter_cache_changes(monkeypatch):
     monkeypatch.delattr(execution_cache.JupyterCacheBase, "cache_notebook_bundle")
     with pytest.raises(execution_cache.ExtensionError, match="jupyter-cache .*cache_notebook_bundle"):
         execution_cache.install_write_lock()
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(monkeypatch):
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "result"
+
+    assert execution_cache._retry_kernel_start(flaky)("nb") == "result" and len(calls) == 2
+
+
+def test_a_kernel_that_dies_running_a_cell_is_not_retried():
+    calls = []
+
+    def dies(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("Kernel died")
+
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        execution_cache._retry_kernel_start(dies)("nb")
+    assert len(calls) == 1
+
+
+def test_setup_installs_the_kernel_start_retry():
+    execution_cache.install_kernel_start_retry()
+    assert execution_cache.myst_nb.core.execute.cache.single_nb_execution.retries_kernel_start

@@ -21,9 +21,12 @@ import re
 import shutil
 import sqlite3
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 import jupyter_cache
+import myst_nb.core.execute.cache
+import myst_nb.core.execute.direct
 from filelock import FileLock
 from jupyter_cache import get_cache
 from jupyter_cache.cache.main import JupyterCacheBase
@@ -150,6 +153,40 @@ def _one_writer_at_a_time(cache_notebook_bundle):
     return locked
 
 
+KERNEL_START_TRIES = 3
+
+
+def _retry_kernel_start(single_nb_execution):
+    """Kernels talk over TCP ports that jupyter_client picks before binding them; two kernels
+    starting at the same moment (zh and en, -j auto) can pick the same port, and one dies
+    before replying to kernel_info (ZMQError: Address already in use). Nothing ran yet: start
+    it again. A kernel that dies while running a cell is not retried."""
+
+    @functools.wraps(single_nb_execution)
+    def retried(*args, **kwargs):
+        for attempt in range(1, KERNEL_START_TRIES + 1):
+            try:
+                return single_nb_execution(*args, **kwargs)
+            except RuntimeError as error:
+                if "before replying to kernel_info" not in str(error) or attempt == KERNEL_START_TRIES:
+                    raise
+                logger.info("kernel died while starting (%s); starting it again", error)
+        raise AssertionError("unreachable")
+
+    retried.retries_kernel_start = True
+    return retried
+
+
+def install_kernel_start_retry() -> None:
+    for module in (myst_nb.core.execute.cache, myst_nb.core.execute.direct):
+        target = getattr(module, "single_nb_execution", None)
+        if not callable(target):
+            raise ExtensionError(f"execution_cache: myst-nb {version('myst-nb')} no longer calls "
+                                 f"{module.__name__}.single_nb_execution; update the kernel-start retry")
+        if not getattr(target, "retries_kernel_start", False):
+            module.single_nb_execution = _retry_kernel_start(target)
+
+
 def install_write_lock() -> None:
     target = vars(JupyterCacheBase).get("cache_notebook_bundle")  # its own, not the abstract one
     if target is None or not callable(target):
@@ -163,6 +200,7 @@ def install_write_lock() -> None:
 
 def setup(app: Sphinx) -> dict:
     install_write_lock()
+    install_kernel_start_retry()
     app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
     app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
     app.connect("builder-inited", prepare_cache)
