@@ -59,25 +59,36 @@ def source_date_epoch() -> dict[str, str]:
     return {"SOURCE_DATE_EPOCH": stamp.stdout.strip()} if stamp.stdout.strip() else {}
 
 
-def sphinx_argv(folder: str, builder: str = "html", *extra: str, docs: Path = DOCS, out: Path = BUILD,
-                cache: Path | None = None, parallel: bool = True) -> list[str]:
-    """The sphinx-build command for one language: sources docs/<folder>, the environment in
+def sphinx_options(folder: str, builder: str = "html", *extra: str, docs: Path = DOCS, out: Path = BUILD,
+                   cache: Path | None = None, parallel: bool = True) -> list[str]:
+    """sphinx-build's arguments for one language: sources docs/<folder>, the environment in
     <out>/<folder>/doctrees, the output in <out>/<folder>/<builder>.
 
     Not straight into the published folder: myst-nb writes jupyter_execute/ beside the output.
     """
-    argv = [sys.executable, "-m", "sphinx", "-b", builder, "-c", str(ROOT),
-            "-D", f"language={LANGUAGES[folder].sphinx}", "-d", str(out / folder / "doctrees"), *STRICT]
+    options = ["-b", builder, "-c", str(ROOT), "-D", f"language={LANGUAGES[folder].sphinx}",
+               "-d", str(out / folder / "doctrees"), *STRICT]
     if parallel:
-        argv += ["-j", "auto"]  # notebooks run in parallel, one kernel per core
+        options += ["-j", "auto"]  # notebooks run in parallel, one kernel per core
     if cache is not None:
-        argv += ["-D", f"nb_execution_cache_path={cache}"]
-    return [*argv, *extra, str(docs / folder), str(out / folder / builder)]
+        options += ["-D", f"nb_execution_cache_path={cache}"]
+    return [*options, *extra, str(docs / folder), str(out / folder / builder)]
+
+
+def sphinx_argv(folder: str, builder: str = "html", *extra: str, **options) -> list[str]:
+    """The sphinx-build command for one language (options: those of sphinx_options)."""
+    return [sys.executable, "-m", "sphinx", *sphinx_options(folder, builder, *extra, **options)]
 
 
 def build_env() -> dict[str, str]:
     # PYDEVD_...: the kernels' debugger would warn about frozen modules on every start.
     return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", **source_date_epoch()}
+
+
+def start(folder: str, builder: str = "html", *extra: str, **options) -> subprocess.Popen:
+    """Start sphinx-build for one language, its output (stdout and stderr together) piped."""
+    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) -> dict[str, tuple[int, str]]:
@@ -86,11 +97,7 @@ def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) ->
     Side by side rather than one after the other: most of a rebuild is start-up (imports, loading
     the environment), which the languages can spend at the same time.
     """
-    procs = {
-        folder: subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(),
-                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        for folder in LANGUAGES
-    }
+    procs = {folder: start(folder, builder, *extra, **options) for folder in LANGUAGES}
     outputs: dict[str, list[str]] = {folder: [] for folder in procs}
 
     def collect(folder: str) -> None:
@@ -120,13 +127,13 @@ def assemble(out: Path = BUILD, site: Path = SITE) -> None:
 
 def serve_argv(folder: str, port: int = 8000) -> list[str]:
     """sphinx-autobuild for one language, in its own folders: a `docs` build may run meanwhile."""
-    *argv, source, _ = sphinx_argv(folder, "html", out=BUILD / "serve", parallel=False)
+    *options, source, outdir = sphinx_options(folder, "html", out=BUILD / "serve", parallel=False)
     watched = [ROOT / "src", DOCS / "_ext", DOCS / "_static", DOCS / "_templates", ROOT / "examples"]
-    return [sys.executable, "-m", "sphinx_autobuild", *argv[3:],
+    return [sys.executable, "-m", "sphinx_autobuild", *options,
             # myst-nb writes executed notebooks and images beside the output: watching them loops.
             "--ignore", str(BUILD), "--ignore", "*/jupyter_execute/*", "--ignore", "*.ipynb",
             *(option for path in watched for option in ("--watch", str(path))),
-            "--port", str(port), source, str(BUILD / "serve" / folder / "html")]
+            "--port", str(port), source, outdir]
 
 
 def main(argv: list[str]) -> int:

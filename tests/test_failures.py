@@ -6,6 +6,7 @@ line `nox -s docs` uses (guide_site.sphinx_argv: parallel, warnings as errors).
 
 from __future__ import annotations
 
+import ast
 import json
 import sqlite3
 from pathlib import Path
@@ -45,7 +46,16 @@ def test_cell_meant_to_raise_shows_the_error(tmp_path):
     assert "ZeroDivisionError" in (root / "en" / "html" / "page.html").read_text(encoding="utf-8")
 
 
+def conf_value(name: str):
+    """A plain value assigned in conf.py, read without executing it."""
+    tree = ast.parse((guide_site.ROOT / "conf.py").read_text(encoding="utf-8"))
+    (value,) = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                and [getattr(t, "id", None) for t in node.targets] == [name]]
+    return ast.literal_eval(value)
+
+
 def test_hanging_cell_hits_the_timeout(tmp_path):
+    assert conf_value("nb_execution_timeout") > 0, "conf.py must set a per-cell timeout"
     root = write_site(tmp_path, both(page("Hangs", "import time\ntime.sleep(600)")))
     status, output = build(root, "-D", "nb_execution_timeout=3")
     assert status != 0

@@ -121,3 +121,5 @@ def test_fingerprint_change_reexecutes_both_languages(site, tmp_path):
         assert f"[config changed ('nb_execution_cache_path')] {pages} added" in output, output
     assert sum(executed(outputs).values()) >= notebooks, outputs
     assert len(list((site / "cache").iterdir())) == 2  # the new cache and its lock: old one pruned
+    # The new cache now holds every page: a fresh environment executes nothing.
+    assert executed(build_all(site, *option, "-E")) == {"zh": 0, "en": 0}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from bilingual import code_drift
-from execution_cache import fingerprint
+from execution_cache import cache_folder
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
 from paths import is_notebook, pages
@@ -16,7 +16,7 @@ import guide_site
 from autograd_guide.graph import LEGEND
 
 DOCS = guide_site.DOCS
-CACHE = guide_site.CACHE / fingerprint()  # the folder docs/_ext/execution_cache.py uses
+CACHE = cache_folder(guide_site.CACHE)  # the cache `nox -s docs` filled
 PAGES = pages("en")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import filecmp
-import subprocess
 from pathlib import Path
 
 import guide_site
@@ -35,21 +34,16 @@ def both(text: str) -> dict[str, dict[str, str]]:
     return {folder: {"page": text} for folder in guide_site.LANGUAGES}
 
 
-def argv(root: Path, folder: str, builder: str, *extra: str, out: Path | None = None) -> list[str]:
-    return guide_site.sphinx_argv(folder, builder, *extra, docs=root / "docs", out=out or root,
-                                  cache=root / "cache")
+def start(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
+    """One language, as nox builds it (parallel, warnings as errors), in the background."""
+    return guide_site.start(folder, builder, *extra, docs=root / "docs", out=out or root, cache=root / "cache")
 
 
 def build(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
-    """One language, as nox builds it (parallel, warnings as errors); (exit code, output)."""
-    result = subprocess.run(argv(root, folder, builder, *extra, out=out), env=guide_site.build_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
-    return result.returncode, result.stdout
-
-
-def start(root: Path, *extra: str, folder: str = "en", out: Path | None = None) -> subprocess.Popen:
-    return subprocess.Popen(argv(root, folder, "html", *extra, out=out), env=guide_site.build_env(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    """One language, as nox builds it; (exit code, output)."""
+    proc = start(root, *extra, folder=folder, builder=builder, out=out)
+    output, _ = proc.communicate(timeout=600)
+    return proc.returncode, output
 
 
 def build_all(root: Path, *extra: str, out: Path | None = None) -> dict[str, str]:

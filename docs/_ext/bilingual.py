@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import io
 import json
+import posixpath
 import re
 import tokenize
 from pathlib import Path
@@ -159,7 +160,8 @@ def check_twins(app: Sphinx) -> None:
 def add_twin_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """The switcher's link to the twin page, and hreflang links for search engines."""
     own, twin = _language(app.config), _twin_language(app.config)
-    context["twin_url"] = context["pathto"](f"../{twin.folder}/{pagename}", 1) + ".html"
+    # pathto: relative, or absolute on the 404 page (sphinx-notfound-page), served at any depth
+    context["twin_url"] = posixpath.normpath(context["pathto"](f"../{twin.folder}/{pagename}", 1)) + ".html"
     context["twin_label"] = twin.label
     context["twin_lang"] = twin.html
     page_url = f"{pagename}.html"

@@ -53,9 +53,14 @@ def fingerprint(extra_files: list[str] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
+def cache_folder(base: Path | str, extra_files: list[str] = ()) -> Path:
+    """Where the executed notebooks of the current helper and packages live, under ``base``."""
+    return Path(base) / fingerprint(extra_files)
+
+
 def use_fingerprinted_cache(app: Sphinx, config: Config) -> None:
-    base = Path(config.nb_execution_cache_path)
-    config.nb_execution_cache_path = str(base / fingerprint(config.execution_fingerprint_files))
+    config.nb_execution_cache_path = str(cache_folder(config.nb_execution_cache_path,
+                                                      config.execution_fingerprint_files))
 
 
 def why_unreadable(database: Path) -> str:
@@ -139,6 +144,11 @@ def _last_exception_line(traceback: str) -> str:
     return named[-1].strip() if named else (lines[-1].strip() if lines else "")
 
 
+def write_lock(cache: Path | str) -> FileLock:
+    """Held while a record of the cache is written, or read while another build may write it."""
+    return FileLock(str(Path(cache) / "write.lock"))
+
+
 def _one_writer_at_a_time(cache_notebook_bundle):
     """jupyter-cache checks for an entry, then creates it: two builds (zh and en, or a build
     and `nox -s serve`) that finish the same notebook together collide on that gap
@@ -146,7 +156,7 @@ def _one_writer_at_a_time(cache_notebook_bundle):
 
     @functools.wraps(cache_notebook_bundle)
     def locked(self, *args, **kwargs):
-        with FileLock(str(Path(self.path) / "write.lock")):
+        with write_lock(self.path):
             return cache_notebook_bundle(self, *args, **kwargs)
 
     locked.one_writer_at_a_time = True
@@ -164,14 +174,14 @@ def _retry_kernel_start(single_nb_execution):
 
     @functools.wraps(single_nb_execution)
     def retried(*args, **kwargs):
-        for attempt in range(1, KERNEL_START_TRIES + 1):
+        for _ in range(KERNEL_START_TRIES - 1):
             try:
                 return single_nb_execution(*args, **kwargs)
             except RuntimeError as error:
-                if "before replying to kernel_info" not in str(error) or attempt == KERNEL_START_TRIES:
+                if "before replying to kernel_info" not in str(error):
                     raise
                 logger.info("kernel died while starting (%s); starting it again", error)
-        raise AssertionError("unreachable")
+        return single_nb_execution(*args, **kwargs)
 
     retried.retries_kernel_start = True
     return retried

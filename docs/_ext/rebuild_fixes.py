@@ -56,21 +56,16 @@ def list_every_page(app: Sphinx, exception: Exception | None) -> None:
     """Runs just before sphinx-sitemap writes the file: refill its queue with every page."""
     if exception is not None or app.builder.format != "html" or not hasattr(app.env.app, "sitemap_links"):
         return
-    links = app.env.app.sitemap_links
-    written = []
-    while True:
-        try:
-            written.append(links.get_nowait())
-        except queue.Empty:
-            break
     for docname in app.env.found_docs:  # pages this run did not write are still on the site
         sphinx_sitemap.add_html_link(app, docname, None, {}, None)
+    links = app.env.app.sitemap_links
+    queued = []
     while True:
         try:
-            written.append(links.get_nowait())
+            queued.append(links.get_nowait())
         except queue.Empty:
             break
-    for link in sorted(set(written)):
+    for link in sorted(set(queued)):  # each page once, in an order that does not depend on timing
         links.put(link)
 
 
