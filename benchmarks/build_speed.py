@@ -9,6 +9,7 @@ from the same run. Prints one Markdown table:
 
 - clean build of both languages, and the floor: every page's code cells run as one plain
   Python script per page, one process each (as the kernels are), as many at once as cores;
+- the same build with execution off: the share of Sphinx itself;
 - a no-op rebuild, a rebuild after a prose-only edit and after a one-cell code edit, with the
   notebooks each executed;
 - peak memory of the clean build (all processes together: Sphinx and its kernels).
@@ -63,12 +64,12 @@ class PeakMemory:
         return self.peak
 
 
-def build(work: Path) -> tuple[float, int, int]:
+def build(work: Path, *extra: str) -> tuple[float, int, int]:
     """Build both languages at once, like `nox -s docs`; returns seconds, notebooks executed,
     peak bytes of all the build's processes together."""
     start = time.perf_counter()
     memory = PeakMemory()
-    results = guide_site.run_all("html", echo=False, docs=work / "docs", out=work, cache=work / "cache")
+    results = guide_site.run_all("html", *extra, echo=False, docs=work / "docs", out=work, cache=work / "cache")
     peak = memory.stop()
     for status, log in results.values():
         if status:
@@ -117,7 +118,7 @@ def floor(work: Path) -> float:
             script.write_text(page_script(page), encoding="utf-8")
             scripts.append(script)
     def run(script: Path) -> None:
-        subprocess.run([sys.executable, str(script)], cwd=script.parent, check=True,
+        subprocess.run([sys.executable, str(script)], cwd=script.parent, check=True, env=guide_site.build_env(),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     start = time.perf_counter()
@@ -160,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
         peaks.append(peak)
         shutil.rmtree(work)
     work = fresh_copy()
+    sphinx_alone = build(work, "-D", "nb_execution_mode=off")[0]  # where the time goes: all but the kernels
+    shutil.rmtree(work)
+    work = fresh_copy()
     build(work)
     noop = [build(work)[:2] for _ in range(3)]
     edits, code_edits = [], []
@@ -184,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         ("floor: code cells as plain scripts", f"{floor_s:.1f} s",
          f"{2 * pages} processes, {os.cpu_count()} at a time; runs: {', '.join(f'{s:.0f}' for s in floors)} s"),
         ("clean build / floor", f"{build_s / floor_s:.2f}x", "target ≤ 1.2x"),
+        ("clean build without executing (Sphinx alone)", f"{sphinx_alone:.1f} s", "nb_execution_mode=off"),
         rebuild_row("no-op rebuild", noop, "< 5 s, 0"),
         rebuild_row("rebuild after a prose-only edit", edits, "< 8 s, 0"),
         rebuild_row("rebuild after a one-cell code edit", code_edits, "< 15 s, 1 per language at most"),

@@ -123,3 +123,30 @@ def test_fingerprint_change_reexecutes_both_languages(site, tmp_path):
     assert len(list((site / "cache").iterdir())) == 2  # the new cache and its lock: old one pruned
     # The new cache now holds every page: a fresh environment executes nothing.
     assert executed(build_all(site, *option, "-E")) == {"zh": 0, "en": 0}
+
+
+STALE = "_static/from-a-removed-extension.css"
+
+
+@pytest.mark.parametrize("option", ["html_show_sourcelink=0", "today=1 January 2026"], ids=["html option", "env option"])
+def test_configuration_change_leaves_nothing_stale(site, tmp_path, option):
+    """What an earlier configuration wrote (here: a stylesheet of an extension since removed) goes."""
+    for folder in guide_site.LANGUAGES:
+        (site / folder / "html" / STALE).write_text("/* stale */\n")
+    build_all(site, "-D", option)
+    other = tmp_path / "clean"
+    shutil.copytree(site / "docs", other / "docs")
+    build_all(other, "-D", option)
+    assert_same_site(site, other)
+
+
+def test_removed_and_added_pages_rebuild_as_the_clean_build(site, tmp_path):
+    for folder in guide_site.LANGUAGES:
+        (site / "docs" / folder / "third.md").unlink()
+        index = site / "docs" / folder / "index.md"
+        index.write_text(index.read_text(encoding="utf-8").replace("third\n", "fourth\n"), encoding="utf-8")
+        (site / "docs" / folder / "fourth.md").write_text(page("Fourth", "print('fourth')"), encoding="utf-8")
+    build_all(site)
+    for folder in guide_site.LANGUAGES:
+        assert not (site / folder / "html" / "third.html").exists()
+    assert_same_site(site, clean_build(tmp_path, site / "docs", "clean"))

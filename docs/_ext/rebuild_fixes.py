@@ -1,4 +1,4 @@
-"""An incremental build writes the same bytes as a clean one: three library bugs, mended.
+"""An incremental build writes the same bytes as a clean one: four library gaps, mended.
 
 Each fix checks that what it mends still looks as expected and stops the build, naming the
 library and its version, when it does not (the library changed: see whether the bug is fixed).
@@ -15,6 +15,11 @@ library and its version, when it does not (the library changed: see whether the 
    current run: IndexBuilder.load restores titles and terms from searchindex.js but not the
    index entries. They are restored, and frozen in a fixed order.
    (sphinx-doc/sphinx#12599)
+4. Sphinx never removes what an earlier build wrote: after a configuration change (an extension
+   dropped, an HTML option changed) or a page added or removed, the output keeps the old static
+   files, images and pages that a clean build would not write. Sphinx rewrites every page in
+   those cases anyway, so the output folder is emptied first. (sphinx-doc/sphinx#14327,
+   sphinx-doc/sphinx#5908)
 """
 
 from __future__ import annotations
@@ -23,13 +28,18 @@ import functools
 import inspect
 import io
 import queue
+import shutil
 from importlib.metadata import version
 from pathlib import Path
 
 import myst_nb.sphinx_ext
+import sphinx.builders.html._build_info as build_info
 import sphinx_sitemap
 from sphinx.application import Sphinx
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.environment import CONFIG_OK
 from sphinx.errors import ExtensionError
+from sphinx.project import Project
 from sphinx.search import IndexBuilder
 
 
@@ -112,17 +122,43 @@ def install_search_index_fix() -> None:
         IndexBuilder.freeze = _freeze_in_order(IndexBuilder.freeze)
 
 
+# 4. Stale output ---------------------------------------------------------------------------
+
+def _html_options_changed(app: Sphinx) -> bool:
+    """What makes Sphinx's HTML builder rewrite every page: its .buildinfo no longer matches."""
+    try:
+        return build_info.BuildInfo.load(Path(app.outdir) / ".buildinfo") != app.builder.build_info
+    except (OSError, ValueError):
+        return True
+
+
+def empty_output_before_a_full_rewrite(app: Sphinx) -> None:
+    outdir = Path(app.outdir)
+    if app.builder.format != "html" or not outdir.is_dir():
+        return
+    pages = Project(app.srcdir, app.config.source_suffix).discover(app.config.exclude_patterns,
+                                                                     app.config.include_patterns)
+    if (app.fresh_env_used or app.env.config_status != CONFIG_OK or set(app.env.all_docs) != pages
+            or _html_options_changed(app)):
+        for child in outdir.iterdir():
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+
+
 def check_library_targets() -> None:
     _expect(callable(getattr(myst_nb.sphinx_ext, "add_global_html_resources", None)), "myst-nb",
             "no add_global_html_resources(app, exception)", "the mystnb.css copy at build-finished")
     _expect(callable(getattr(sphinx_sitemap, "add_html_link", None))
             and "sitemap_links" in inspect.getsource(sphinx_sitemap.create_sitemap),
             "sphinx-sitemap", "add_html_link / the sitemap_links queue", "jdillard/sphinx-sitemap#13")
+    _expect(callable(getattr(build_info.BuildInfo, "load", None)) and hasattr(build_info.BuildInfo, "__eq__")
+            and "build_info_backup" in inspect.getsource(StandaloneHTMLBuilder.get_outdated_docs),
+            "sphinx", "BuildInfo.load and the .buildinfo check of get_outdated_docs", "sphinx-doc/sphinx#14327")
 
 
 def setup(app: Sphinx) -> dict:
     check_library_targets()
     install_search_index_fix()
+    app.connect("builder-inited", empty_output_before_a_full_rewrite)
     app.connect("env-updated", copy_mystnb_css_before_writing)
     app.connect("build-finished", list_every_page, priority=400)  # sphinx-sitemap writes at 500
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
