@@ -51,8 +51,8 @@ extensions = [
     "rebuild_fixes",
     "notebook_downloads",
     "mathml",
-    "sphinx_sitemap",
-    "sphinxext.opengraph",
+    # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
+    *(["sphinx_sitemap", "sphinxext.opengraph"] if guide_site.SITE_URL else []),
     "notfound.extension",
 ]
 
@@ -95,11 +95,11 @@ html_sidebars = {
 }
 
 # -- Hosting: sitemap, OpenGraph, 404 (per-language values are set by docs/_ext/bilingual.py) ----
-html_theme_options = {
+html_theme_options = {  # "view source" and "edit" only when the repository is known
     "source_repository": REPOSITORY,
     "source_branch": BRANCH,
     "top_of_page_buttons": ["view", "edit"],
-}
+} if REPOSITORY else {"top_of_page_buttons": []}
 sitemap_url_scheme = "{link}"  # html_baseurl already ends in the language folder
 sitemap_locales = [None]  # twins are linked with hreflang in each page's head instead
 ogp_enable_meta_description = True

@@ -71,6 +71,13 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
 
 
+@nox.session(requires=["docs"])
+def downloads(session: nox.Session) -> None:
+    """Run every download of the built site, as a reader would: torch and a notebook runner only."""
+    session.install("-c", CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "reader"))
+    session.run("python", "tools/run_downloads.py", *session.posargs)
+
+
 @nox.session(venv_backend="none", requires=["docs"])
 def tests(session: nox.Session) -> None:
     """Run pytest: twin parity, the graph helper, the examples, the built site, rebuilds."""

@@ -12,15 +12,18 @@ topologically once and calls every closure from the result down to the leaves.
 >>> c.data, a.grad, b.grad
 (8.0, 4.0, 2.0)
 
-``to_figure`` draws such a graph with the figure styles of ``autograd_guide.draw_graph``.
+Needs only Python: ``to_figure`` alone, which draws such a graph with the figure styles of
+``autograd_guide.draw_graph``, needs the guide's helper (a checkout: ``python -m pip install -e .``).
 Nothing runs when the file is executed: it only defines things.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from autograd_guide.graph import AutogradGraph, Node
+if TYPE_CHECKING:
+    from autograd_guide.graph import AutogradGraph
 
 
 class Value:
@@ -189,7 +192,7 @@ def to_figure(root: Value, names: dict[str, Value] | None = None, lang: str | No
     >>> fig.edge_labels()[:2]
     [('b\\n6.0000', '*'), ('*', 'a\\n2.0000')]
     """
-    from autograd_guide.graph import _default_language
+    from autograd_guide.graph import AutogradGraph, Node, _default_language  # only figures need the guide's helper
 
     name_of = {id(v): name for name, v in (names or {}).items()}
     graph = AutogradGraph(lang=lang or _default_language)

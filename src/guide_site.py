@@ -12,6 +12,7 @@ and the ``sphinx-build`` command line are written down once, here.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,10 +27,39 @@ BUILD = ROOT / "_build"
 SITE = BUILD / "html"  # what is published: one folder per language, the root picker and 404
 CACHE = BUILD / ".jupyter_cache"  # executed notebooks, shared by the languages
 
-# The addresses the "view source"/"edit" links, sitemaps, OpenGraph, hreflang and 404 pages use.
-REPOSITORY = "https://github.com/autograd-guide/autograd-guide"
+
+
+def _github_repository() -> str | None:
+    """owner/name on GitHub: $GITHUB_REPOSITORY in GitHub Actions, else the checkout's "origin"."""
+    if name := os.environ.get("GITHUB_REPOSITORY"):
+        return name
+    try:
+        url = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=30).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
+    return match.group(1) if match else None
+
+
+def _site_url(repository: str | None) -> str | None:
+    """$GUIDE_SITE_URL (the deploy workflow passes GitHub Pages' address), else the Pages address of
+    the repository."""
+    if url := os.environ.get("GUIDE_SITE_URL"):
+        return url.rstrip("/") + "/"
+    if repository:
+        owner, name = repository.split("/")
+        return f"https://{owner.lower()}.github.io/{name}/"
+    return None
+
+
+# Where the sources and the site live, found from where the site is built, never invented: None
+# when unknown, and then the pages have no "view source"/"edit" links, no sitemap, hreflang or
+# OpenGraph address, and the 404 pages assume the site at the server's root.
+_GITHUB = _github_repository()
+REPOSITORY = f"https://github.com/{_GITHUB}" if _GITHUB else None
 BRANCH = "main"
-SITE_URL = "https://autograd-guide.github.io/autograd-guide/"  # + "<folder>/" per language
+SITE_URL = _site_url(_GITHUB)  # + "<folder>/" per language
 
 
 @dataclass(frozen=True)
@@ -80,17 +110,20 @@ def sphinx_argv(folder: str, builder: str = "html", *extra: str, **options) -> l
     return [sys.executable, "-m", "sphinx", *sphinx_options(folder, builder, *extra, **options)]
 
 
-def build_env() -> dict[str, str]:
+def build_env(**overrides: str) -> dict[str, str]:
     # PYDEVD_...: the kernels' debugger would warn about frozen modules on every start.
     # OMP_NUM_THREADS: both languages run a kernel per core at once; torch's default of one
     # OpenMP thread per core in each made them spin against each other (measured on 2 cores:
     # 73 s -> 67 s for a clean build), and one thread makes every sum independent of the core count.
-    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1", **source_date_epoch()}
+    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1", **source_date_epoch(),
+            **overrides}
 
 
-def start(folder: str, builder: str = "html", *extra: str, **options) -> subprocess.Popen:
-    """Start sphinx-build for one language, its output (stdout and stderr together) piped."""
-    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(),
+def start(folder: str, builder: str = "html", *extra: str, env: dict[str, str] | None = None,
+          **options) -> subprocess.Popen:
+    """Start sphinx-build for one language, its output (stdout and stderr together) piped; env:
+    variables to set besides build_env()'s."""
+    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(**(env or {})),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -117,6 +150,11 @@ def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) ->
     return {folder: (proc.wait(), "".join(outputs[folder])) for folder, proc in procs.items()}
 
 
+def site_path() -> str:
+    """The path the site is served under ("/" when its address is unknown: a local server)."""
+    return urlsplit(SITE_URL).path if SITE_URL else "/"
+
+
 def assemble(out: Path = BUILD, site: Path = SITE) -> None:
     """Gather the languages' HTML into one site, with the root language picker and 404 page."""
     if site.exists():
@@ -125,7 +163,7 @@ def assemble(out: Path = BUILD, site: Path = SITE) -> None:
         shutil.copytree(out / folder / "html", site / folder, ignore=shutil.ignore_patterns(".buildinfo"))
     shutil.copy(DOCS / "_root" / "index.html", site / "index.html")
     not_found = (DOCS / "_root" / "404.html").read_text(encoding="utf-8")
-    (site / "404.html").write_text(not_found.replace("{site_path}", urlsplit(SITE_URL).path), encoding="utf-8")
+    (site / "404.html").write_text(not_found.replace("{site_path}", site_path()), encoding="utf-8")
 
 
 def serve_argv(folder: str, port: int = 8000) -> list[str]:

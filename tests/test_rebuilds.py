@@ -150,3 +150,18 @@ def test_removed_and_added_pages_rebuild_as_the_clean_build(site, tmp_path):
     for folder in guide_site.LANGUAGES:
         assert not (site / folder / "html" / "third.html").exists()
     assert_same_site(site, clean_build(tmp_path, site / "docs", "clean"))
+
+
+def test_hosted_site_has_its_addresses(site):
+    """Built where its addresses are known (as the deploy workflow does), the site carries them."""
+    from bs4 import BeautifulSoup
+    from throwaway import HOSTED
+
+    url, repository = HOSTED["GUIDE_SITE_URL"], f"https://github.com/{HOSTED['GITHUB_REPOSITORY']}"
+    for folder in guide_site.LANGUAGES:
+        page = BeautifulSoup((site / folder / "html" / "first.html").read_text(encoding="utf-8"), "html.parser")
+        alternates = {link["hreflang"]: link["href"] for link in page.head.find_all("link", rel="alternate")}
+        assert alternates == {lang.html: f"{url}{lang.folder}/first.html" for lang in guide_site.LANGUAGES.values()}
+        assert page.head.find("meta", property="og:url")["content"] == f"{url}{folder}/first.html"
+        assert page.select_one(".view-this-page a")["href"] == f"{repository}/blob/main/docs/{folder}/first.md?plain=true"
+        assert page.select_one(".edit-this-page a")["href"] == f"{repository}/edit/main/docs/{folder}/first.md"

@@ -3,7 +3,6 @@
 import json
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import torch
@@ -38,7 +37,7 @@ def test_switcher_lands_on_the_twin(site, folder):
         links = soup(path).select("a.lang-switch-link")
         assert len(links) == 1, f"{path}: expected one language-switcher link, found {len(links)}"
         href = links[0]["href"]
-        site_path = urlsplit(guide_site.SITE_URL).path
+        site_path = guide_site.site_path()
         if href.startswith("/"):  # the 404 pages link by absolute path: they are served at any depth
             assert href.startswith(site_path), f"{path}: switcher points outside the site: {href}"
             target = (site / href.removeprefix(site_path)).resolve()
@@ -115,15 +114,33 @@ def test_every_notebook_page_offers_its_executed_notebook(site, folder):
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_hosting_metadata(site, folder):
-    head = soup(site / folder / "detach.html").head
-    alternates = {link["hreflang"]: link["href"] for link in head.find_all("link", rel="alternate")}
-    assert set(alternates) == {"zh-CN", "en"}
-    assert alternates["zh-CN"].endswith("/zh/detach.html") and alternates["en"].endswith("/en/detach.html")
-    assert head.find("meta", property="og:url")["content"] == alternates[HTML_LANG[folder]]
-    sitemap = (site / folder / "sitemap.xml").read_text(encoding="utf-8")
-    assert alternates[HTML_LANG[folder]] in sitemap
-    view, edit = (soup(site / folder / "detach.html").select_one(f".{kind}-this-page a")["href"] for kind in ("view", "edit"))
-    assert view.endswith(f"/docs/{folder}/detach.md?plain=true") and edit.endswith(f"/docs/{folder}/detach.md")
+    """Addresses come from where the site is built (guide_site), and are absent when unknown."""
+    page = soup(site / folder / "detach.html")
+    alternates = {link["hreflang"]: link["href"] for link in page.head.find_all("link", rel="alternate")}
+    og_url = page.head.find("meta", property="og:url")
+    sitemap = site / folder / "sitemap.xml"
+    if guide_site.SITE_URL is None:
+        assert not alternates and og_url is None and not sitemap.exists()
+    else:
+        assert set(alternates) == {"zh-CN", "en"}
+        assert alternates["zh-CN"] == f"{guide_site.SITE_URL}zh/detach.html"
+        assert alternates["en"] == f"{guide_site.SITE_URL}en/detach.html"
+        assert og_url["content"] == alternates[HTML_LANG[folder]]
+        assert alternates[HTML_LANG[folder]] in sitemap.read_text(encoding="utf-8")
+    buttons = {kind: page.select_one(f".{kind}-this-page a") for kind in ("view", "edit")}
+    if guide_site.REPOSITORY is None:
+        assert buttons == {"view": None, "edit": None}
+    else:
+        assert buttons["view"]["href"] == f"{guide_site.REPOSITORY}/blob/{guide_site.BRANCH}/docs/{folder}/detach.md?plain=true"
+        assert buttons["edit"]["href"] == f"{guide_site.REPOSITORY}/edit/{guide_site.BRANCH}/docs/{folder}/detach.md"
+
+
+def test_no_invented_address(site):
+    """Nothing on the site points at a repository or site the build did not find."""
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".xml", ".ipynb", ".py", ".txt"}:
+            text = path.read_text(encoding="utf-8")
+            assert "autograd-guide.github.io" not in text and "github.com/autograd-guide" not in text, path
 
 
 def test_not_found_pages(site):

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import guide_site
 
+# A throwaway site is built as the deploy workflow builds the real one, with its addresses known, so
+# that the sitemap, hreflang and "view source" links are exercised (the real site in CI has none).
+HOSTED = {"GITHUB_REPOSITORY": "example/guide", "GUIDE_SITE_URL": "https://example.github.io/guide/"}
 HEADER = "---\nfile_format: mystnb\nkernelspec:\n  name: python3\n  display_name: Python 3\n  language: python\n---\n\n"
 
 
@@ -36,7 +39,8 @@ def both(text: str) -> dict[str, dict[str, str]]:
 
 def start(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
     """One language, as nox builds it (parallel, warnings as errors), in the background."""
-    return guide_site.start(folder, builder, *extra, docs=root / "docs", out=out or root, cache=root / "cache")
+    return guide_site.start(folder, builder, *extra, docs=root / "docs", out=out or root, cache=root / "cache",
+                            env=HOSTED)
 
 
 def build(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
@@ -46,10 +50,11 @@ def build(root: Path, *extra: str, folder: str = "en", builder: str = "html", ou
     return proc.returncode, output
 
 
-def build_all(root: Path, *extra: str, out: Path | None = None) -> dict[str, str]:
-    """Every language side by side, as `nox -s docs`; fails the test on a failed build."""
+def build_all(root: Path, *extra: str, out: Path | None = None, hosted: bool = True) -> dict[str, str]:
+    """Every language side by side, as `nox -s docs`; fails the test on a failed build. hosted:
+    with the HOSTED addresses, else with this machine's (as `nox -s docs` here)."""
     results = guide_site.run_all("html", *extra, echo=False, docs=root / "docs", out=out or root,
-                                 cache=root / "cache")
+                                 cache=root / "cache", env=HOSTED if hosted else None)
     for folder, (status, output) in results.items():
         assert status == 0, f"docs/{folder} failed:\n{output}"
     return {folder: output for folder, (_, output) in results.items()}

@@ -9,7 +9,6 @@ import posixpath
 import re
 import tokenize
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from myst_nb.core.read import read_myst_markdown_notebook
 from sphinx.application import Sphinx
@@ -53,13 +52,15 @@ def configure_language(app: Sphinx, config: Config) -> None:
     if srcdir.name != language.folder:
         raise ConfigError(f"language {config.language!r} builds docs/{language.folder}, not {srcdir}")
     config.html_title = settings["title"]
-    config.html_baseurl = f"{guide_site.SITE_URL}{language.folder}/"
-    config.ogp_site_url = config.html_baseurl
+    if guide_site.SITE_URL:
+        config.html_baseurl = f"{guide_site.SITE_URL}{language.folder}/"
+        config.ogp_site_url = config.html_baseurl
     config.ogp_site_name = settings["title"]
-    config.html_theme_options = {**config.html_theme_options, "source_directory": f"docs/{language.folder}/"}
+    if guide_site.REPOSITORY:
+        config.html_theme_options = {**config.html_theme_options, "source_directory": f"docs/{language.folder}/"}
     title, body = settings["notfound"]
     config.notfound_context = {"title": title, "body": body}
-    config.notfound_urls_prefix = urlsplit(config.html_baseurl).path
+    config.notfound_urls_prefix = f"{guide_site.site_path()}{language.folder}/"
     config.nb_code_prompt_show = settings["nb_code_prompt_show"]
     config.nb_code_prompt_hide = settings["nb_code_prompt_hide"]
     config.html_context = {**config.html_context, "download_label": settings["download"],
@@ -164,11 +165,11 @@ def add_twin_links(app: Sphinx, pagename: str, templatename: str, context: dict,
     context["twin_url"] = posixpath.normpath(context["pathto"](f"../{twin.folder}/{pagename}", 1)) + ".html"
     context["twin_label"] = twin.label
     context["twin_lang"] = twin.html
-    page_url = f"{pagename}.html"
-    context["metatags"] = context.get("metatags", "") + "".join(
-        f'\n<link rel="alternate" hreflang="{lang.html}" href="{guide_site.SITE_URL}{lang.folder}/{page_url}" />'
-        for lang in (own, twin)
-    )
+    if guide_site.SITE_URL:  # hreflang wants absolute addresses
+        context["metatags"] = context.get("metatags", "") + "".join(
+            f'\n<link rel="alternate" hreflang="{lang.html}" href="{guide_site.SITE_URL}{lang.folder}/{pagename}.html" />'
+            for lang in (own, twin)
+        )
 
 
 def setup(app: Sphinx) -> dict:

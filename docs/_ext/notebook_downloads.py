@@ -3,20 +3,24 @@
 The notebook is the one myst-nb wrote to jupyter_execute/, except in cache mode: there myst-nb
 writes the notebook without the outputs it took from the cache (myst_nb/sphinx_.py writes the
 parsed notebook, not the client's merged one), so the outputs are merged from the cache here.
+What the reader gets from it (the helper bundled, Markdown, a real script) is reader_files.py.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import version
+import posixpath
 from pathlib import Path
 
 import nbformat
 from execution_cache import write_lock
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
+from reader_files import reader_notebook, script
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from stream_output import coalesce_streams
+
+import guide_site
 
 logger = logging.getLogger(__name__)
 FOLDER = "_downloads/notebooks"
@@ -54,16 +58,34 @@ def executed_notebook(app: Sphinx, docname: str) -> nbformat.NotebookNode:
     return notebook
 
 
-def as_script(notebook: nbformat.NotebookNode) -> str:
-    """The code cells in the percent format that editors run cell by cell."""
-    torch = version("torch").split("+")[0]  # the build's torch, without a +cpu local label
-    parts = [f"# Code of this page; each '# %%' starts a cell. Needs: torch=={torch} and autograd_guide.\n"]
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            tags = cell.metadata.get("tags", [])
-            note = "  # raises an error on purpose" if "raises-exception" in tags else ""
-            parts.append(f"# %%{note}\n{cell.source}\n")
-    return "\n".join(parts)
+def page_url(app: Sphinx, docname: str, anchor: str = "") -> str | None:
+    """The published address of a page, when the site's address is known."""
+    if not app.config.html_baseurl:
+        return None
+    return f"{app.config.html_baseurl}{app.builder.get_target_uri(docname)}" + (f"#{anchor}" if anchor else "")
+
+
+def linker(app: Sphinx, docname: str):
+    """How reader_files shows a {doc}, {term} or {ref}: its text, linked to the site."""
+    std = app.env.domains.standard_domain
+
+    def link(kind: str, target: str, text: str | None) -> tuple[str, str | None]:
+        if kind == "doc":
+            here = posixpath.dirname(docname)
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(here, target))
+            return text or app.env.titles[target].astext(), page_url(app, target)
+        if kind == "term":
+            entry = std.objects.get(("term", target)) or next(
+                (place for (kind_, name), place in std.objects.items() if kind_ == "term" and name.lower() == target.lower()),
+                None)
+        else:
+            entry = std.labels.get(target)
+        if entry is None:
+            raise KeyError(f"{docname}: no {kind} {target!r} to link in the download")
+        shown = text or (target if kind == "term" else entry[2])
+        return shown, page_url(app, entry[0], entry[1])
+
+    return link
 
 
 def write_downloads(app: Sphinx, exception: Exception | None) -> None:
@@ -83,9 +105,12 @@ def write_downloads(app: Sphinx, exception: Exception | None) -> None:
         except KeyError:
             logger.warning("no executed notebook in the cache for %s", docname, location=docname)
             continue
+        lang = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
+        about = {"lang": lang, "title": app.env.titles[docname].astext(), "url": page_url(app, docname)}
+        reader = reader_notebook(notebook, link=linker(app, docname), **about)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
-        target.with_suffix(".py").write_text(as_script(notebook), encoding="utf-8")
+        target.write_text(nbformat.writes(reader) + "\n", encoding="utf-8")
+        target.with_suffix(".py").write_text(script(notebook, page=docname, **about), encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict:

