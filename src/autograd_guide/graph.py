@@ -37,6 +37,16 @@ LEGEND = {
     },
 }
 
+# The figure's text alternative, in the page's language (see AutogradGraph.describe).
+DESCRIPTION = {
+    "en": {"graph": "Backward graph", "leaf": "Leaf tensors", "tensor": "Non-leaf tensors", "nodes": "Backward nodes",
+           "edges": "Edges, the way gradients flow", "saved": "Saved tensors", "keeps": "keeps",
+           "list": ", ", "end": ". ", "colon": ": "},
+    "zh": {"graph": "反向图", "leaf": "叶子张量", "tensor": "非叶子张量", "nodes": "反向节点",
+           "edges": "边（梯度传播的方向）", "saved": "保存的张量", "keeps": "保存了",
+           "list": "、", "end": "。", "colon": "："},
+}
+
 _default_language = "en"
 
 
@@ -73,7 +83,7 @@ class AutogradGraph:
 
     def to_dot(self) -> str:
         lines = [
-            "digraph autograd {",
+            f"digraph {_quote(self.describe())} {{",  # the SVG's <title>: the figure's text alternative
             '  bgcolor="transparent"; rankdir=TB; nodesep=0.3; ranksep=0.35;',
             '  node [fontname="Helvetica,Arial,sans-serif", fontsize=12, color="#7f7f7f",'
             ' fontcolor="#1b1b1b", penwidth=1.2, margin="0.12,0.05", height=0.3];',
@@ -116,6 +126,30 @@ class AutogradGraph:
         lines += [f"  {by_id[tail]} -> {by_id[head]}" for tail, head in sort(self.edges)]
         lines += [f"  {by_id[tail]} ~ {by_id[head]}" for tail, head in sort(self.saved_edges)]
         return "\n".join(lines)
+
+    def describe(self) -> str:
+        """The figure in one paragraph, for screen readers: its tensors, backward nodes and edges."""
+        words = DESCRIPTION[self.lang]
+        label = {n.id: n.label.replace("\n", " ") for n in self.nodes}
+        order = {n.id: index for index, n in enumerate(self.nodes)}
+
+        def listed(items: list[str]) -> str:
+            return words["list"].join(items)
+
+        parts = [words["graph"]]
+        for kind in ("leaf", "tensor"):
+            if tensors := [label[n.id] for n in self.nodes if n.kind == kind]:
+                parts.append(f"{words[kind]}{words['colon']}{listed(tensors)}")
+        if nodes := [label[n.id] for n in self.nodes if n.kind in ("backward", "accumulate")]:
+            parts.append(f"{words['nodes']}{words['colon']}{listed(nodes)}")
+        if self.edges:
+            edges = sorted(self.edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
+            parts.append(f"{words['edges']}{words['colon']}{listed(f'{label[a]} → {label[b]}' for a, b in edges)}")
+        if self.saved_edges:
+            saved = sorted(self.saved_edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
+            keeps = words["keeps"]
+            parts.append(f"{words['saved']}{words['colon']}{listed(f'{label[a]} {keeps} {label[b]}' for a, b in saved)}")
+        return words["end"].join(parts) + words["end"].strip()
 
     def __repr__(self) -> str:  # what Python and Jupyter print where the figure cannot be drawn
         return self.to_text()
