@@ -51,6 +51,7 @@ extensions = [
     "rebuild_fixes",
     "notebook_downloads",
     "figure_alt",
+    "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
     *(["sphinx_sitemap", "sphinxext.opengraph"] if guide_site.SITE_URL else []),
@@ -79,6 +80,7 @@ html_math_renderer = "mathml"
 # -- HTML -----------------------------------------------------------------------
 html_theme = "furo"
 html_static_path = ["docs/_static"]  # relative to this folder
+html_favicon = "docs/_static/favicon.svg"  # browsers ask for /favicon.ico when a page names none
 templates_path = ["docs/_templates"]
 html_css_files = ["guide.css"]
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ

@@ -168,3 +168,16 @@ def test_every_figure_has_a_text_alternative(site, folder):
             if not alt.startswith(GRAPH_ALT[folder]):
                 plots[path.stem] = plots.get(path.stem, 0) + 1
     assert plots == PLOTS, f"docs/{folder}: figures that are not graphs, per page: {plots}"
+
+
+def test_headings_have_levels_and_pages_an_icon(site):
+    """axe's aria-required-attr (furo's captions); a favicon, so no request for /favicon.ico fails."""
+    for path in [*html_pages("zh"), *html_pages("en"), site / "index.html", site / "404.html"]:
+        page = soup(path)
+        for heading in page.select('[role="heading"]'):
+            assert heading.get("aria-level"), f"{path}: role=heading without aria-level: {heading}"
+        icon = page.head.find("link", rel="icon")
+        assert icon, f"{path}: no favicon"
+        href = icon["href"]
+        target = (site / href.removeprefix(guide_site.site_path())) if href.startswith("/") else path.parent / href
+        assert target.resolve().exists(), f"{path}: favicon {href} not found"
