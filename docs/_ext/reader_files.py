@@ -69,12 +69,10 @@ def helper_source(words: dict) -> str:
         "def _install(name, source):",
         "    module = sys.modules.setdefault(name, types.ModuleType(name))",
         "    module.__package__ = 'autograd_guide'",
-        "    if name == 'autograd_guide':",
-        "        module.__path__ = []",
         "    exec(compile(source, f'<{name}>', 'exec'), module.__dict__)",
         "",
         "",
-        "sys.modules.setdefault('autograd_guide', types.ModuleType('autograd_guide')).__path__ = []",
+        "sys.modules.setdefault('autograd_guide', types.ModuleType('autograd_guide')).__path__ = []  # a package",
     ]
     for name in HELPER_MODULES:
         path = package / ("__init__.py" if name == "autograd_guide" else f"{name.rsplit('.', 1)[1]}.py")

@@ -138,8 +138,8 @@ def empty_output_before_a_full_rewrite(app: Sphinx) -> None:
         return
     pages = Project(app.srcdir, app.config.source_suffix).discover(app.config.exclude_patterns,
                                                                      app.config.include_patterns)
-    if (app.fresh_env_used or app.env.config_status != CONFIG_OK or set(app.env.all_docs) != pages
-            or _html_options_changed(app)):
+    # config_status covers a fresh environment too (CONFIG_NEW)
+    if app.env.config_status != CONFIG_OK or set(app.env.all_docs) != pages or _html_options_changed(app):
         for child in outdir.iterdir():
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 

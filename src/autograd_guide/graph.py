@@ -114,26 +114,27 @@ class AutogradGraph:
         lines.append("  }")
         return lines
 
+    def _flat_labels(self) -> dict[str, str]:
+        return {n.id: n.label.replace("\n", " ") for n in self.nodes}
+
+    def _from_the_roots(self, edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        order = {n.id: index for index, n in enumerate(self.nodes)}  # nodes are added from the roots down
+        return sorted(edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
+
     def to_text(self) -> str:
         """The graph in words: every edge, the way gradients flow; a saved tensor as ``node ~ tensor``."""
-        by_id = {n.id: n.label.replace("\n", " ") for n in self.nodes}
-        order = {n.id: index for index, n in enumerate(self.nodes)}  # from the roots down
-
-        def sort(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
-            return sorted(edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
-
+        label = self._flat_labels()
         lines = [LEGEND[self.lang]["title"]]
-        lines += [f"  {by_id[tail]} -> {by_id[head]}" for tail, head in sort(self.edges)]
-        lines += [f"  {by_id[tail]} ~ {by_id[head]}" for tail, head in sort(self.saved_edges)]
+        lines += [f"  {label[tail]} -> {label[head]}" for tail, head in self._from_the_roots(self.edges)]
+        lines += [f"  {label[tail]} ~ {label[head]}" for tail, head in self._from_the_roots(self.saved_edges)]
         return "\n".join(lines)
 
     def describe(self) -> str:
         """The figure in one paragraph, for screen readers: its tensors, backward nodes and edges."""
         words = DESCRIPTION[self.lang]
-        label = {n.id: n.label.replace("\n", " ") for n in self.nodes}
-        order = {n.id: index for index, n in enumerate(self.nodes)}
+        label = self._flat_labels()
 
-        def listed(items: list[str]) -> str:
+        def listed(items) -> str:
             return words["list"].join(items)
 
         parts = [words["graph"]]
@@ -143,12 +144,11 @@ class AutogradGraph:
         if nodes := [label[n.id] for n in self.nodes if n.kind in ("backward", "accumulate")]:
             parts.append(f"{words['nodes']}{words['colon']}{listed(nodes)}")
         if self.edges:
-            edges = sorted(self.edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
-            parts.append(f"{words['edges']}{words['colon']}{listed(f'{label[a]} → {label[b]}' for a, b in edges)}")
+            edges = (f"{label[a]} → {label[b]}" for a, b in self._from_the_roots(self.edges))
+            parts.append(f"{words['edges']}{words['colon']}{listed(edges)}")
         if self.saved_edges:
-            saved = sorted(self.saved_edges, key=lambda edge: (order[edge[0]], order[edge[1]]))
-            keeps = words["keeps"]
-            parts.append(f"{words['saved']}{words['colon']}{listed(f'{label[a]} {keeps} {label[b]}' for a, b in saved)}")
+            saved = (f"{label[a]} {words['keeps']} {label[b]}" for a, b in self._from_the_roots(self.saved_edges))
+            parts.append(f"{words['saved']}{words['colon']}{listed(saved)}")
         return words["end"].join(parts) + words["end"].strip()
 
     def __repr__(self) -> str:  # what Python and Jupyter print where the figure cannot be drawn
