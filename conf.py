@@ -22,18 +22,31 @@ REPOSITORY, BRANCH = guide_site.REPOSITORY, guide_site.BRANCH
 
 # Each language's words (keyed by its folder, as in guide_site.LANGUAGES): the title, the toggle
 # of cells tagged hide-cell (used only for exercise solutions), the download links' label, the name of the
-# links under the title (for screen readers), the 404 page.
+# links under the title (for screen readers), the 404 page, the theme's words.
 UI_TEXT = {
     "zh": {
         "title": "PyTorch 自动求导指南",
-        "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页",
+        "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页：",
         "page_links": "语言与下载",
+        # furo's own words, by their English text (see docs/_ext/accessibility.py).
+        "theme": {
+            "Skip to content": "跳到正文", "Back to top": "回到顶部", "On this page": "本页目录",
+            "Next": "下一页", "Previous": "上一页", "Home": "首页", "Made with ": "构建工具：",
+            "<a href=\"https://www.sphinx-doc.org/\">Sphinx</a> and ": "<a href=\"https://www.sphinx-doc.org/\">Sphinx</a> 与 ",
+            "Copyright &#169; %(copyright)s": "版权所有 &#169; %(copyright)s",
+            "View this page": "查看本页源文件", "Edit this page": "编辑本页",
+            "Toggle site navigation sidebar": "展开或收起站点导航", "Toggle table of contents sidebar": "展开或收起本页目录",
+            "Toggle Light / Dark / Auto color theme": "切换浅色、深色或跟随系统的配色",
+            "Contents": "目录", "Menu": "菜单", "Expand": "展开", "Light mode": "浅色模式", "Dark mode": "深色模式",
+            "Auto light/dark, in light mode": "跟随系统，当前为浅色", "Auto light/dark, in dark mode": "跟随系统，当前为深色",
+        },
         "notfound": ("找不到页面", "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"),
     },
     "en": {
         "title": "PyTorch Autograd Guide",
-        "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download",
+        "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download:",
         "page_links": "Language and downloads",
+        "theme": {},  # furo writes English
         "notfound": ("Page not found", "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"),
     },
 }

@@ -6,80 +6,12 @@ path in $CHROMIUM. Screenshots land in _build/screenshots/.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
-from check_links import serve
 
 from guide_site import BUILD
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = BUILD / "screenshots"
 FIGURE_PAGE = "detach"  # a page with several graph figures
-
-
-@pytest.fixture(scope="module")
-def base_url(site):
-    server, url = serve(site)
-    yield url
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
-
-
-class Visit:
-    """A page opened in a fresh context that records console errors and every request."""
-
-    def __init__(self, browser, base_url: str, theme: str = "light", **context_options):
-        self.context = browser.new_context(**context_options)
-        self.context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.base_url = base_url
-
-    def open(self, path: str):
-        self.page.goto(self.base_url + path, wait_until="networkidle")
-        return self.page
-
-    def foreign_requests(self) -> list[str]:
-        local = urlsplit(self.base_url).netloc
-        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https") and urlsplit(u).netloc != local]
-
-    def close(self):
-        self.context.close()
-
-
-@pytest.fixture
-def visit(browser, base_url):
-    opened = []
-
-    def make(**options) -> Visit:
-        opened.append(Visit(browser, base_url, **options))
-        return opened[-1]
-
-    yield make
-    for v in opened:
-        v.close()
 
 
 @pytest.mark.parametrize(("start", "target"), [("zh/detach.html", "en/detach.html"), ("en/detach.html", "zh/detach.html")])
@@ -90,6 +22,20 @@ def test_switcher_lands_on_the_twin(visit, start, target):
     page.wait_for_load_state("networkidle")
     assert page.url == v.base_url + target
     assert page.locator("html").get_attribute("lang") == ("en" if target.startswith("en") else "zh-CN")
+
+
+@pytest.mark.parametrize(("start", "target"), [("zh", "en"), ("en", "zh")])
+def test_switcher_keeps_the_section(visit, start, target):
+    v = visit()
+    page = v.open(f"{target}/{FIGURE_PAGE}.html")
+    twin_ids = page.eval_on_selector_all("article section[id]", "ss => ss.map(s => s.id)")
+    page = v.open(f"{start}/{FIGURE_PAGE}.html")
+    ids = page.eval_on_selector_all("article section[id]", "ss => ss.map(s => s.id)")
+    page.goto(f"{v.base_url}{start}/{FIGURE_PAGE}.html#{ids[3]}")
+    page.click("a.lang-switch-link")
+    page.wait_for_url(f"**/{target}/{FIGURE_PAGE}.html#*", timeout=5000)
+    assert page.url.endswith(f"#{twin_ids[3]}")
+    assert 0 <= page.eval_on_selector(f"[id='{twin_ids[3]}']", "s => s.getBoundingClientRect().top") < 100
 
 
 @pytest.mark.parametrize(

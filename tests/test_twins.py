@@ -117,6 +117,25 @@ def test_same_executed_outputs(page, site):
         )
 
 
+def section_depths(folder: str, page: str, site) -> list[int]:
+    """Each section of the built page, as its depth: what docs/_static/switcher.js relies on."""
+    built = (site / folder / f"{page}.html").read_text(encoding="utf-8")
+    article = built[built.index("<article"):built.index("</article>")]
+    depths, depth = [], 0
+    for tag in re.findall(r"<section\b|</section>", article):
+        depth += 1 if tag == "<section" else -1
+        if tag == "<section":
+            depths.append(depth)
+    return depths
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_sections(page, site):
+    """The switcher keeps the reader's section by its position, so twins have the same outline."""
+    zh, en = section_depths("zh", page, site), section_depths("en", page, site)
+    assert zh == en, f"{page}: the twins' sections differ (depths zh {zh}, en {en})"
+
+
 CJK = r"[\u2e80-\u9fff\uff00-\uffef]"
 
 

@@ -1,19 +1,38 @@
-"""Mend what screen readers trip over in the theme's HTML, at its source, checking the target.
+"""Mend what validators and screen readers trip over in the theme's and myst-nb's HTML, at its
+source, each mend checking its target so that it fails loudly when the library changes.
 
-Sphinx's toctree captions, in furo's sidebar and in the home page's body, are
-``<p class="caption" role="heading">`` without the ``aria-level`` that role requires (axe-core:
-aria-required-attr, critical, on every page). They head sections under the page title: level 2.
+- Sphinx's toctree captions, in furo's sidebar and in the home page's body, are
+  ``<p class="caption" role="heading">`` without the ``aria-level`` that role requires (axe-core:
+  aria-required-attr, critical, on every page). They head sections under the page title: level 2.
+- myst-nb's toggle of a hidden cell puts ``<p>`` in ``<summary>`` (Nu Html Checker: "Element p
+  not allowed as child of element summary") and names it "Toggle hidden content" in English
+  whatever its visible text (axe-core: label-content-name-mismatch). Not reported upstream yet:
+  https://github.com/executablebooks/MyST-NB/issues (search "summary").
+- furo writes some accessible names in English in its templates, outside gettext; they are made
+  translatable here, and conf.py's UI_TEXT translates them with furo's other strings.
 """
 
 from __future__ import annotations
 
+import gettext
+import inspect
+from html import escape
 from importlib.metadata import version
 
+from myst_nb import sphinx_ as myst_nb_sphinx
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
 CAPTION = '<p class="caption" role="heading">'
 LEVELLED = '<p class="caption" role="heading" aria-level="2">'
+
+# furo's templates -> the literal English it writes without gettext, and how it is written.
+FURO_LITERALS = {
+    "page.html": ('aria-label="{}"', ["Toggle site navigation sidebar", "Toggle table of contents sidebar",
+                                      "Toggle Light / Dark / Auto color theme"]),
+    "partials/icons.html": ("<title>{}</title>", ["Contents", "Menu", "Expand", "Light mode", "Dark mode",
+                                                  "Auto light/dark, in light mode", "Auto light/dark, in dark mode"]),
+}
 
 
 def caption_levels(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -26,6 +45,66 @@ def caption_levels(app: Sphinx, pagename: str, templatename: str, context: dict,
         context["body"] = context["body"].replace(CAPTION, LEVELLED)
 
 
+def visit_hidden_cell(self, node) -> None:
+    """myst-nb's visit_HideCellInput with phrasing content in <summary> and no English label."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>')
+    self.body.append(f'<span class="collapsed admonition-title">{escape(node["prompt_show"])}</span>')
+    self.body.append(f'<span class="expanded admonition-title">{escape(node["prompt_hide"])}</span>')
+    self.body.append("</summary>\n")
+
+
+def check_myst_nb_toggle() -> None:
+    source = inspect.getsource(myst_nb_sphinx.visit_HideCellInput)
+    if '<summary aria-label="Toggle hidden content">' not in source or '<p class="collapsed' not in source:
+        raise ExtensionError(f"accessibility: myst-nb {version('myst-nb')} changed visit_HideCellInput; "
+                             "check whether its <summary> is valid now and drop visit_hidden_cell")
+
+
+def translatable_theme(app: Sphinx) -> None:
+    """furo's English literals go through gettext; the build language's UI_TEXT["theme"] answers
+    what Sphinx's own catalog does not."""
+    if app.builder.format != "html":
+        return
+    templates = app.builder.templates
+    original = templates.get_source
+
+    def get_source(environment, name):
+        source, filename, uptodate = original(environment, name)
+        for template, (pattern, literals) in FURO_LITERALS.items():
+            if filename and filename.replace("\\", "/").endswith(f"/furo/{template}"):
+                for text in literals:
+                    written = pattern.format(text)
+                    if written not in source:
+                        raise ExtensionError(f"accessibility: furo {version('furo')} no longer writes {written} "
+                                             f"in {template}; update FURO_LITERALS")
+                    source = source.replace(written, pattern.format(f"{{{{ _({text!r}) }}}}"))
+        return source, filename, uptodate
+
+    templates.get_source = get_source
+    words = app.config.UI_TEXT_THEME
+    if words:
+        app.builder._translator.add_fallback(Words(words))
+
+
+class Words(gettext.NullTranslations):
+    def __init__(self, words: dict[str, str]):
+        super().__init__()
+        self.words = words
+
+    def gettext(self, message: str) -> str:
+        return self.words.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.words.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+
 def setup(app: Sphinx) -> dict:
+    check_myst_nb_toggle()
+    app.add_node(myst_nb_sphinx.HideCodeCellNode, override=True,
+                 html=(visit_hidden_cell, myst_nb_sphinx.depart_HideCellInput))
+    app.add_config_value("UI_TEXT_THEME", {}, "html")  # set by bilingual.py from UI_TEXT
+    app.connect("builder-inited", translatable_theme)
     app.connect("html-page-context", caption_levels, priority=600)  # after furo's, which builds the tree
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    app.add_js_file("scroll-focus.js", loading_method="defer")
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

