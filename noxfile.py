@@ -78,10 +78,22 @@ def downloads(session: nox.Session) -> None:
     session.run("python", "tools/run_downloads.py", *session.posargs)
 
 
+AXE = "tools/axe"  # axe-core for the accessibility tests, pinned in its package-lock.json
+
+
 @nox.session(venv_backend="none", requires=["docs"])
 def tests(session: nox.Session) -> None:
-    """Run pytest: twin parity, the graph helper, the examples, the built site, rebuilds."""
+    """Run pytest: twin parity, the graph helper, the examples, the built site, rebuilds, accessibility."""
+    session.run("npm", "ci", "--prefix", AXE, "--ignore-scripts", "--no-audit", "--no-fund", external=True)
     python(session, "-m", "pytest", *session.posargs)
+
+
+@nox.session(venv_backend="none", requires=["docs"], default=False)
+def lighthouse(session: nox.Session) -> None:
+    """Lighthouse's scores for a few built pages (Debian's chromium; not part of `nox`: slow, noisy)."""
+    session.run("npm", "ci", "--prefix", "tools/lighthouse", "--ignore-scripts", "--no-audit", "--no-fund",
+                external=True)
+    python(session, "tools/lighthouse.py", *own_posargs(session))
 
 
 @nox.session(default=False)

@@ -148,6 +148,10 @@ def test_not_found_pages(site):
     assert "Page not found" in (site / "en" / "404.html").read_text(encoding="utf-8")
     root = soup(site / "404.html")
     assert {a["href"].rsplit("/", 2)[-2] for a in root.find_all("a")} == {"zh", "en"}
+    # styled like the site: the stylesheet it names (by absolute path) is in the site
+    stylesheet = root.find("link", rel="stylesheet")["href"].removeprefix(guide_site.site_path())
+    assert (site / stylesheet).is_file(), stylesheet
+    assert {form["action"].rsplit("/", 2)[-2] for form in root.find_all("form")} == {"zh", "en"}
 
 
 GRAPH_ALT = {"en": "Backward graph. ", "zh": "反向图。"}
@@ -181,3 +185,20 @@ def test_headings_have_levels_and_pages_an_icon(site):
         href = icon["href"]
         target = (site / href.removeprefix(guide_site.site_path())) if href.startswith("/") else path.parent / href
         assert target.resolve().exists(), f"{path}: favicon {href} not found"
+
+
+def test_chinese_pages_carry_no_english_theme_words(site):
+    """furo's words, visible or for screen readers, are translated on every Chinese page."""
+    import conf
+    from accessibility import FURO_LITERALS
+
+    english = set(conf.UI_TEXT["zh"]["theme"]) | {text for _, texts in FURO_LITERALS.values() for text in texts}
+    english = {re.sub(r"<[^>]+>|%\(\w+\)s|&#169;", "", words).strip() for words in english} - {""}
+    for path in html_pages("zh"):
+        page = soup(path)
+        for hidden in page(["script", "style", "article"]):
+            hidden.decompose()
+        said = [page.get_text(" ")] + [tag[attr] for attr in ("aria-label", "title")
+                                        for tag in page.find_all(attrs={attr: True})]
+        found = sorted({words for words in english for text in said if re.search(rf"\b{re.escape(words)}", text)})
+        assert not found, f"{path}: English theme words {found}"
