@@ -1,19 +1,21 @@
-"""Three custom autograd Functions, written with the modern ``torch.autograd.Function`` API.
+"""Three custom autograd Functions, in the modern ``torch.autograd.Function`` style.
 
-Each one has a ``forward`` that takes no ``ctx``, a ``setup_context(ctx, inputs, output)`` that
-saves what the backward pass needs, and a ``backward(ctx, *grads)`` that returns one gradient per
-input of ``forward`` (``None`` where none is needed):
+Each one has a ``forward`` that takes no ``ctx``, a
+``setup_context(ctx, inputs, output)`` that saves what the backward pass needs, and a
+``backward(ctx, *grads)`` that returns one gradient per input of ``forward`` (``None``
+where none is needed):
 
 - ``LinearFunction``: ``x @ weight.T + bias``, the operation of ``nn.Linear``, with a
-  hand-written backward that skips the gradients nobody asked for (``ctx.needs_input_grad``).
-- ``StraightThroughRound``: rounds in the forward pass and passes the gradient through unchanged
-  in the backward pass (a straight-through estimator).
+  hand-written backward that skips the gradients nobody asked for
+  (``ctx.needs_input_grad``).
+- ``StraightThroughRound``: rounds in the forward pass and passes the gradient through
+  unchanged in the backward pass (a straight-through estimator).
 - ``StableSoftplus``: ``log(1 + exp(x))`` computed without overflow, with the gradient
   ``sigmoid(x)``.
 
 This file only defines them; ``custom_functions_demo.py`` beside it checks each one with
-``torch.autograd.gradcheck`` and prints a summary. The examples in the docstrings run with
-``python -m pytest --doctest-modules examples/custom_functions.py``.
+``torch.autograd.gradcheck`` and prints a summary. The examples in the docstrings run
+with ``python -m pytest --doctest-modules examples/custom_functions.py``.
 
 >>> x = torch.tensor([0.4, 1.6, -0.7], requires_grad=True)
 >>> q = StraightThroughRound.apply(x)
@@ -64,9 +66,10 @@ class LinearFunction(torch.autograd.Function):
 
 
 class StraightThroughRound(torch.autograd.Function):
-    """Round to the nearest integer, but let the gradient through as if nothing happened.
+    """Round to the nearest integer, but let the gradient through unchanged.
 
-    ``torch.round`` has a zero gradient almost everywhere; this one uses the identity instead.
+    ``torch.round`` has a zero gradient almost everywhere; this one uses the identity
+    instead, as if nothing had happened.
 
     >>> x = torch.tensor([0.4, 1.6], requires_grad=True)
     >>> torch.round(x).sum().backward()
@@ -88,7 +91,7 @@ class StraightThroughRound(torch.autograd.Function):
 
 
 class StableSoftplus(torch.autograd.Function):
-    """``log(1 + exp(x))`` that neither overflows nor gives a NaN gradient for large ``x``.
+    """``log(1 + exp(x))`` without overflow or a NaN gradient for large ``x``.
 
     >>> x = torch.tensor([0.0, 100.0], requires_grad=True)
     >>> y = StableSoftplus.apply(x)

@@ -1,13 +1,14 @@
-"""Check the Functions of ``custom_functions.py`` and print one line of summary for each.
+"""Check the Functions of ``custom_functions.py``; print one line of summary for each.
 
-Every check is an ``assert``: ``torch.autograd.gradcheck`` and ``gradgradcheck`` in float64
-compare each hand-written backward with finite differences, and each Function is compared with
-the PyTorch operation it replaces. Run it from anywhere::
+Every check is an ``assert``: ``torch.autograd.gradcheck`` and ``gradgradcheck`` in
+float64 compare each hand-written backward with finite differences, and each Function is
+compared with the PyTorch operation it replaces. Run it from anywhere::
 
     python examples/custom_functions_demo.py
 
-Python puts the script's folder on ``sys.path``, so ``custom_functions`` is found beside it. The
-script exits with status 0 when every check holds; a failed check raises ``AssertionError``.
+Python puts the script's folder on ``sys.path``, so ``custom_functions`` is found beside
+it. The script exits with status 0 when every check holds; a failed check raises
+``AssertionError``.
 """
 
 import torch
@@ -49,9 +50,12 @@ def check_straight_through() -> str:
     q.sum().backward()
     assert x.grad.tolist() == [1.0, 1.0, 1.0]
 
-    # By design the gradient is not the true derivative of round(), which is 0: gradcheck says so.
+    # By design the gradient is not round()'s true derivative, 0: gradcheck says so.
     assert not gradcheck(StraightThroughRound.apply, (x,), raise_exception=False)
-    return "StraightThroughRound: rounds, lets gradients through; gradcheck rejects it, as it should"
+    return (
+        "StraightThroughRound: rounds, lets gradients through; "
+        "gradcheck rejects it, as it should"
+    )
 
 
 def check_softplus() -> str:
@@ -70,7 +74,10 @@ def check_softplus() -> str:
     (stable_grad,) = torch.autograd.grad(stable.sum(), big)
     assert torch.isfinite(stable).all() and torch.isfinite(stable_grad).all()
     assert stable[2].item() == 100.0 and stable_grad[2].item() == 1.0
-    return "StableSoftplus: gradcheck and gradgradcheck pass; finite where the naive one gives NaN"
+    return (
+        "StableSoftplus: gradcheck and gradgradcheck pass; "
+        "finite where the naive one gives NaN"
+    )
 
 
 def main() -> None:

@@ -1,17 +1,20 @@
-"""Walk through Part I of the guide: leaf tensors, grad and grad_fn, retain_grad, detach, requires_grad.
+"""Part I of the guide: leaf tensors, grad, grad_fn, retain_grad, detach, requires_grad.
 
-Each topic is a small function that builds a tiny graph, checks the true values with plain
-``assert`` statements and returns one line of summary; ``main`` prints those lines and writes one
-autograd-graph figure (SVG) of ``d = a + b + c`` to the path given by ``--out``.
+Each topic is a small function that builds a tiny graph, checks the true values with
+plain ``assert`` statements and returns one line of summary; ``main`` prints those lines
+and writes one autograd-graph figure (SVG) of ``d = a + b + c`` to the path given by
+``--out``.
 
-Run it from a checkout of the guide (``python -m pip install -e .`` makes ``autograd_guide``
-importable)::
+Run it from a checkout of the guide (``python -m pip install -e .`` makes
+``autograd_guide`` importable)::
 
     python examples/part1_walkthrough.py --out graph.svg
 
-Without ``--out`` the figure is written to ``part1_graph.svg`` in the current directory. The
-script exits with status 0 when every check holds; a failed check raises ``AssertionError``.
-The docstring examples run with ``python -m pytest --doctest-modules examples/part1_walkthrough.py``.
+Without ``--out`` the figure is written to ``part1_graph.svg`` in the current directory.
+The script exits with status 0 when every check holds; a failed check raises
+``AssertionError``. The docstring examples run with::
+
+    python -m pytest --doctest-modules examples/part1_walkthrough.py
 """
 
 from __future__ import annotations
@@ -29,8 +32,10 @@ from autograd_guide import draw_graph
 def _raises(error: type[Exception], call) -> bool:
     """Whether ``call()`` raises ``error``.
 
-    >>> _raises(ZeroDivisionError, lambda: 1 / 0), _raises(ZeroDivisionError, lambda: 1 / 1)
-    (True, False)
+    >>> _raises(ZeroDivisionError, lambda: 1 / 0)
+    True
+    >>> _raises(ZeroDivisionError, lambda: 1 / 1)
+    False
     """
     try:
         call()
@@ -40,10 +45,10 @@ def _raises(error: type[Exception], call) -> bool:
 
 
 def leaf_tensors() -> tuple[bool, bool, bool]:
-    """Which tensors are leaves: created by you, produced by a recorded op, or neither recorded.
+    """Which tensors are leaves: created by you, made by a recorded op, or not recorded.
 
-    Returns ``is_leaf`` of a tensor you created, of ``a * 2``, and of the sum of two tensors
-    that do not require grad (nothing is recorded, so that sum is a leaf too).
+    Returns ``is_leaf`` of a tensor you created, of ``a * 2``, and of the sum of two
+    tensors that do not require grad (nothing is recorded, so that sum is a leaf too).
 
     >>> leaf_tensors()
     (True, False, True)
@@ -58,7 +63,10 @@ def leaf_tensors() -> tuple[bool, bool, bool]:
 
 
 def grad_and_grad_fn() -> str:
-    """``backward()`` fills ``.grad`` of leaves only; ``grad_fn`` names the op that made a tensor."""
+    """``backward()`` fills ``.grad`` of leaves only.
+
+    ``grad_fn`` names the op that made a tensor.
+    """
     a = torch.tensor([1.0], requires_grad=True)
     b = a * 2
     assert b.grad_fn.name() == "MulBackward0"
@@ -69,30 +77,43 @@ def grad_and_grad_fn() -> str:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert b.grad is None  # a non-leaf keeps no gradient ...
-    assert any(issubclass(w.category, UserWarning) for w in caught)  # ... and reading it warns
-    return f"grad and grad_fn: db/da = {a.grad.item():g}, b.grad_fn is {b.grad_fn.name()}, b.grad is None"
+    # ... and reading it warns
+    assert any(issubclass(w.category, UserWarning) for w in caught)
+    return (
+        f"grad and grad_fn: db/da = {a.grad.item():g}, "
+        f"b.grad_fn is {b.grad_fn.name()}, b.grad is None"
+    )
 
 
 def retain_grad() -> str:
-    """``retain_grad()`` keeps a non-leaf's gradient; a second backward needs ``retain_graph=True``."""
+    """``retain_grad()`` keeps a non-leaf's gradient.
+
+    A second backward through the same graph needs ``retain_graph=True``.
+    """
     a = torch.tensor([1.0], requires_grad=True)
     b = a * 2
     b.retain_grad()
     assert b.retains_grad and not b.is_leaf
     b.backward()
     assert b.grad.item() == 1.0 and a.grad.item() == 2.0
-    assert _raises(RuntimeError, b.backward)  # the first call freed the graph's saved tensors
+    assert _raises(RuntimeError, b.backward)  # the first call freed the saved tensors
 
     a = torch.tensor([1.0], requires_grad=True)
     b = a * 2
     b.backward(retain_graph=True)
     b.backward()
     assert a.grad.item() == 4.0  # 2 + 2: gradients accumulate
-    return "retain_grad: b.grad = 1; second backward raises; with retain_graph=True a.grad = 4"
+    return (
+        "retain_grad: b.grad = 1; second backward raises; "
+        "with retain_graph=True a.grad = 4"
+    )
 
 
 def detach() -> str:
-    """``detach()`` returns a new leaf that shares storage (and version counter) with the original."""
+    """``detach()`` returns a new leaf that shares storage with the original.
+
+    It shares the version counter too.
+    """
     a = torch.tensor([1.0], requires_grad=True)
     b = torch.tensor([1.0], requires_grad=True)
     c = torch.tensor([1.0], requires_grad=True)
@@ -117,7 +138,10 @@ def detach() -> str:
 
 
 def requires_grad() -> str:
-    """An op's output requires grad iff any input does; integer tensors cannot; freezing parameters."""
+    """An op's output requires grad iff any input does.
+
+    Integer tensors cannot require grad; a frozen parameter gets no ``.grad``.
+    """
     a = torch.tensor([1.0])
     b = torch.tensor([1.0])
     assert not (a + b).requires_grad
@@ -127,9 +151,10 @@ def requires_grad() -> str:
     c.backward()
     assert a.grad is None and b.grad.item() == 1.0
 
+    # Integer tensors cannot require grad, nor can bool ones.
     assert _raises(RuntimeError, lambda: torch.tensor([1, 2], requires_grad=True))
-    assert _raises(RuntimeError, lambda: torch.tensor([1, 2]).requires_grad_())  # int tensors cannot
-    assert _raises(RuntimeError, lambda: torch.tensor([True]).requires_grad_())  # nor can bool ones
+    assert _raises(RuntimeError, lambda: torch.tensor([1, 2]).requires_grad_())
+    assert _raises(RuntimeError, lambda: torch.tensor([True]).requires_grad_())
 
     layer = nn.Linear(3, 1)
     layer.weight.requires_grad_(False)  # frozen
@@ -140,7 +165,10 @@ def requires_grad() -> str:
     assert layer(torch.ones(2, 3)).requires_grad
     with torch.no_grad():
         assert not layer(torch.ones(2, 3)).requires_grad
-    return "requires_grad: set by the inputs; int tensors refuse it; frozen weight.grad is None"
+    return (
+        "requires_grad: set by the inputs; int tensors refuse it; "
+        "frozen weight.grad is None"
+    )
 
 
 def graph_svg() -> str:
@@ -161,18 +189,26 @@ def main(argv: list[str] | None = None) -> int:
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     status = main(["--out", str(pathlib.Path(tmp) / "g.svg")])  # doctest: +ELLIPSIS
+    ...     out = pathlib.Path(tmp) / "g.svg"
+    ...     status = main(["--out", str(out)])  # doctest: +ELLIPSIS
     leaf tensors: ...
     wrote ...g.svg
     >>> status
     0
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("part1_graph.svg"), help="where to write the SVG figure")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("part1_graph.svg"),
+        help="where to write the SVG figure",
+    )
     args = parser.parse_args(argv)
 
     is_leaf = leaf_tensors()
-    print(f"leaf tensors: a, a * 2, and a sum of plain tensors have is_leaf = {is_leaf}")
+    print(
+        f"leaf tensors: a, a * 2, and a sum of plain tensors have is_leaf = {is_leaf}"
+    )
     for topic in (grad_and_grad_fn, retain_grad, detach, requires_grad):
         print(topic())
     args.out.write_text(graph_svg(), encoding="utf-8")

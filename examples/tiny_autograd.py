@@ -1,9 +1,10 @@
 """A tiny reverse-mode autograd engine on Python floats, in the style of micrograd.
 
-Each ``Value`` holds one number (``data``), the derivative of the final result with respect to it
-(``grad``), the values it was computed from (``_prev``), the name of that operation (``_op``) and a
-``_backward`` closure that applies the operation's local derivative. ``backward()`` sorts the graph
-topologically once and calls every closure from the result down to the leaves.
+Each ``Value`` holds one number (``data``), the derivative of the final result with
+respect to it (``grad``), the values it was computed from (``_prev``), the name of that
+operation (``_op``) and a ``_backward`` closure that applies the operation's local
+derivative. ``backward()`` sorts the graph topologically once and calls every closure
+from the result down to the leaves.
 
 >>> a = Value(2.0)
 >>> b = Value(3.0)
@@ -12,9 +13,10 @@ topologically once and calls every closure from the result down to the leaves.
 >>> c.data, a.grad, b.grad
 (8.0, 4.0, 2.0)
 
-Needs only Python: ``to_figure`` alone, which draws such a graph with the figure styles of
-``autograd_guide.draw_graph``, needs the guide's helper (a checkout: ``python -m pip install -e .``).
-Nothing runs when the file is executed: it only defines things.
+Needs only Python: ``to_figure`` alone, which draws such a graph with the figure styles
+of ``autograd_guide.draw_graph``, needs the guide's helper (a checkout:
+``python -m pip install -e .``). Nothing runs when the file is executed: it only defines
+things.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Value:
         self.data = float(data)
         self.grad = 0.0
         self._backward = lambda: None
-        self._prev = _children  # a tuple, so the order (and every figure) is reproducible
+        self._prev = _children  # a tuple: the order (and every figure) is reproducible
         self._op = _op
 
     def __repr__(self) -> str:
@@ -136,7 +138,7 @@ class Value:
         out._backward = _backward
         return out
 
-    # A number on the left: 2 * x calls x.__rmul__(2), 1 - x calls x.__rsub__(1), and so on.
+    # A number on the left: 2 * x calls x.__rmul__(2), 1 - x calls x.__rsub__(1), ...
     def __radd__(self, other: float) -> Value:
         return Value(other) + self
 
@@ -150,7 +152,7 @@ class Value:
         return Value(other) / self
 
     def topological_order(self) -> list[Value]:
-        """Every value this one depends on, each listed after all the values it was computed from.
+        """Every value this one depends on, each after the values it was computed from.
 
         >>> a = Value(1.0)
         >>> b = a + a
@@ -171,28 +173,34 @@ class Value:
         return order
 
     def backward(self) -> None:
-        """Fill ``grad`` of every value this one depends on (gradients add up, as in PyTorch)."""
+        """Fill ``grad`` of all the values below this one (adding up, as in PyTorch)."""
         self.grad = 1.0
         for v in reversed(self.topological_order()):
             v._backward()
 
 
-def to_figure(root: Value, names: dict[str, Value] | None = None, lang: str | None = None) -> AutogradGraph:
+def to_figure(
+    root: Value, names: dict[str, Value] | None = None, lang: str | None = None
+) -> AutogradGraph:
     """The graph under ``root`` as a figure styled like ``draw_graph``'s PyTorch graphs.
 
-    Each value is a box (a leaf when no operation produced it) labelled with its name, if
-    ``names`` gives one, and its data; below it hangs the operation node whose ``_backward``
-    passes the gradient on to the operands. Arrows point the way gradients flow.
+    Each value is a box (a leaf when no operation produced it) labelled with its name,
+    if ``names`` gives one, and its data; below it hangs the operation node whose
+    ``_backward`` passes the gradient on to the operands. Arrows point the way gradients
+    flow.
 
     >>> a = Value(2.0)
     >>> b = a * 3
     >>> fig = to_figure(b, names={"a": a, "b": b})
-    >>> [(n.label, n.kind) for n in fig.nodes]
-    [('b\\n6.0000', 'tensor'), ('*', 'backward'), ('a\\n2.0000', 'leaf'), ('3.0000', 'leaf')]
+    >>> [n.label for n in fig.nodes]
+    ['b\\n6.0000', '*', 'a\\n2.0000', '3.0000']
+    >>> [n.kind for n in fig.nodes]
+    ['tensor', 'backward', 'leaf', 'leaf']
     >>> fig.edge_labels()[:2]
     [('b\\n6.0000', '*'), ('*', 'a\\n2.0000')]
     """
-    from autograd_guide.graph import AutogradGraph, Node, _default_language  # only figures need the guide's helper
+    # Only figures need the guide's helper.
+    from autograd_guide.graph import AutogradGraph, Node, _default_language
 
     name_of = {id(v): name for name, v in (names or {}).items()}
     graph = AutogradGraph(lang=lang or _default_language)
