@@ -98,3 +98,20 @@ def test_no_serious_axe_violations(browser, base_url, site, axe_script, folder, 
     record_property("axe", dict(reported))
     print(f"axe, {folder} at {screen}, nodes by rule:", dict(reported))
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("folder", guide_site.LANGUAGES)
+def test_solutions_and_headings_read_like_the_rest_on_a_phone(browser, base_url, folder):
+    """A solution's code is the size of any other code (furo's admonition size once shrank it to
+    10.6 px), and no heading runs out of the column at 390 px."""
+    context = browser.new_context(**SCREENS["phone"])
+    page = context.new_page()
+    page.goto(f"{base_url}{folder}/leaf-tensors.html", wait_until="load")
+    page.locator("details.hide summary").first.click()
+    sizes = page.evaluate("""() => ["div.cell > .cell_input pre", "details.hide .cell_input pre"].map(
+        s => getComputedStyle(document.querySelector(s)).fontSize)""")
+    wide = page.evaluate("""() => [...document.querySelectorAll('article h1, article h2, article h3')]
+        .filter(h => h.scrollWidth > h.clientWidth + 1).map(h => h.textContent)""")
+    context.close()
+    assert sizes[0] == sizes[1], f"code {sizes[0]}, solution code {sizes[1]}"
+    assert not wide, f"headings wider than the column: {wide}"
