@@ -24,6 +24,18 @@ def test_dead_internal_link_fails_and_names_the_page(tmp_path, capsys):
     assert "missing.html" in out and f"{site}/page.html" in out
 
 
+def test_each_language_folder_is_crawled(tmp_path, capsys):
+    """Languages are crawled side by side, each following its own folder: a dead link deep in
+    either is found, and so is one from the root page."""
+    site = tmp_path / "site"
+    write_site(site / "zh", '<a href="../en/page.html#here">twin</a>')
+    write_site(site / "en", '<a href="gone.html">dead</a>')
+    (site / "index.html").write_text('<a href="zh/index.html">zh</a><a href="en/index.html">en</a><a href="x.html">x</a>')
+    assert check_links.check_internal(site) != 0
+    out = capsys.readouterr().out
+    assert f"{site}/en/page.html" in out and "gone.html" in out and "x.html" in out
+
+
 def test_missing_anchor_fails(tmp_path, capsys):
     site = write_site(tmp_path / "site", '<a href="index.html#nowhere">dead anchor</a>')
     assert check_links.check_internal(site) != 0

@@ -112,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no downloads under {args.site}; build the site first (nox -s docs)")
         return 1
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # the kernels' debugger warns on every start
+    # One download per core runs at once: torch's default of one OpenMP thread per core in each
+    # makes them spin against each other (as in the build: guide_site.build_env).
+    os.environ["OMP_NUM_THREADS"] = "1"
 
     def run(path: Path) -> tuple[Path, str | None]:
         if path.parent == EXAMPLES:
