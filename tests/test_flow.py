@@ -196,3 +196,15 @@ def test_text_alternative_and_captions_in_both_languages():
     html = zh.step_through()._repr_html_()
     assert 'data-previous="上一步" data-next="下一步"' in html and 'alt="第 1 步，共 4 步：AddBackward0 执行' in html
     assert "箭头：流过的梯度" in zh.figure().svg and "arrows: the gradients that flowed" in en.figure().svg
+
+
+def test_edges_show_their_gradient_on_a_light_box():
+    """Text drawn straight on the canvas would vanish in one of the two themes."""
+    a, b, h, c = sum_mul_graph()
+    figure = trace_backward(c.sum(), names={"a": a, "b": b}).figure()
+    edges = re.findall(r'<g id="edge\d+" class="edge">.*?</g>', figure.svg, re.S)
+    labelled = [e for e in edges if "<text" in e]
+    assert len(labelled) == len([t for t in figure.edge_text if t]) > 0
+    assert all(re.search(r'<rect [^>]*fill="#efefef"/>\n<text', e) for e in labelled)
+    texts = set(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(labelled)))
+    assert short(a.grad).replace("-", "&#45;") in texts
