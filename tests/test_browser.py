@@ -107,12 +107,15 @@ def test_math_renders_as_mathml(visit):
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PHONE_SCREENSHOTS = ("grad-and-grad-fn", "tiny-autograd")
 SMALLEST_TEXT_PX = 11
-FIGURE = re.compile(r'class="cell_output[^"]*">\s*(<a [^>]*>)?<img')  # a sized image links to its file
+# A sized image links to its file; a step-through (autograd_guide.flow) holds its figures as data URIs.
+FIGURE = re.compile(r'class="cell_output[^"]*">\s*(<a [^>]*>)?<img|class="flow-steps"')
 
 # For every figure of the page: its smallest text as drawn, in CSS px (the smallest font-size in its
 # SVG times the scale the image is drawn at), and whether its box scrolls when the figure is wider.
 SMALLEST_TEXT = """async () => {
   const figures = [];
+  // A step-through shows one step at a time (docs/_static/stepper.js): measure every step.
+  for (const step of document.querySelectorAll(".flow-steps .flow-step")) step.hidden = false;
   for (const img of document.querySelectorAll(".cell_output img")) {
     const text = await (await fetch(img.src)).text();
     const svg = document.importNode(new DOMParser().parseFromString(text, "image/svg+xml").documentElement, true);
@@ -158,6 +161,41 @@ def test_figures_readable_at_phone_width(site, visit, folder):
     print(smallest)  # shown with -s: the measurements behind the verdict
     assert not problems, "\n".join(problems)
     assert not v.errors, f"console errors: {v.errors}"
+
+
+STEPPER_PAGE = "grad-and-grad-fn"
+
+
+@pytest.mark.parametrize(("folder", "labels"), [("zh", ["上一步", "下一步"]), ("en", ["Previous step", "Next step"])])
+def test_step_through_one_step_at_a_time_with_buttons_and_arrows(visit, folder, labels):
+    page = visit(**PHONE).open(f"{folder}/{STEPPER_PAGE}.html")
+    widget = page.locator(".flow-steps").first
+    steps = widget.locator(".flow-step")
+    visible = "ws => ws.map(w => !w.hidden)"
+    count = steps.count()
+    assert count >= 2
+    assert widget.locator(".flow-nav button").all_inner_texts() == labels
+    assert steps.evaluate_all(visible) == [True] + [False] * (count - 1)
+    widget.locator(".flow-nav button").nth(1).click()
+    assert steps.evaluate_all(visible) == [False, True] + [False] * (count - 2)
+    widget.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert steps.evaluate_all(visible) == [True] + [False] * (count - 1)
+    assert widget.locator(".flow-nav button").nth(0).is_disabled()
+    for _ in range(count + 1):
+        page.keyboard.press("ArrowRight")
+    assert steps.evaluate_all(visible)[-1] and widget.locator(".flow-nav button").nth(1).is_disabled()
+
+
+def test_step_through_without_javascript_shows_every_step(visit):
+    page = visit(java_script_enabled=False).open(f"en/{STEPPER_PAGE}.html")
+    steps = page.locator(".flow-steps .flow-step")
+    assert steps.count() >= 2 and page.locator(".flow-nav").count() == 0
+    for index in range(steps.count()):
+        assert steps.nth(index).is_visible()
+        assert steps.nth(index).locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
 
 
 def test_root_page_picks_the_browsers_language(browser, base_url):

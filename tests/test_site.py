@@ -154,7 +154,8 @@ def test_not_found_pages(site):
     assert {form["action"].rsplit("/", 2)[-2] for form in root.find_all("form")} == {"zh", "en"}
 
 
-GRAPH_ALT = {"en": "Backward graph. ", "zh": "反向图。"}
+# A graph's description; a backward pass's figure, or one of its steps (autograd_guide.flow).
+GRAPH_ALT = {"en": ("Backward graph. ", "Backward pass from ", "step ", "after step "), "zh": ("反向图。", "从 ", "第 ")}
 
 
 PLOTS = {"memory": 1, "training-loop": 1}  # matplotlib figures: their alt is in their cell's options

