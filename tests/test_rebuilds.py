@@ -88,6 +88,19 @@ def test_prose_edit_rebuild_is_the_clean_build(site, tmp_path):
     assert_same_site(site, clean_build(tmp_path, site / "docs", "clean"))
 
 
+def test_a_word_taken_out_again_leaves_the_search_index(site, tmp_path):
+    """Sphinx kept a word whose only page no longer has it, as a search term of no page."""
+    pages = [site / "docs" / folder / "third.md" for folder in guide_site.LANGUAGES]
+    before = {page: page.read_text(encoding="utf-8") for page in pages}
+    for page in pages:
+        page.write_text(before[page] + "\nA zanzibarish sentence.\n", encoding="utf-8")
+    build_all(site)
+    for page in pages:
+        page.write_text(before[page], encoding="utf-8")
+    build_all(site)
+    assert_same_site(site, clean_build(tmp_path, site / "docs", "clean"))
+
+
 def test_code_edit_rebuild_is_the_clean_build(site, tmp_path):
     for folder in guide_site.LANGUAGES:
         path = site / "docs" / folder / "second.md"

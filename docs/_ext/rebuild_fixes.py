@@ -14,7 +14,9 @@ library and its version, when it does not (the library changed: see whether the 
 3. Sphinx's search index keeps index entries (the glossary's) only for pages written in the
    current run: IndexBuilder.load restores titles and terms from searchindex.js but not the
    index entries. They are restored, and frozen in a fixed order.
-   (sphinx-doc/sphinx#12599)
+   (sphinx-doc/sphinx#12599) And IndexBuilder.prune keeps a word whose pages were all pruned,
+   written as a term of no page (``"fire": []`` after an edit took "fires" out of the only page
+   that had it); such words are dropped.
 4. Sphinx never removes what an earlier build wrote: after a configuration change (an extension
    dropped, an HTML option changed) or a page added or removed, the output keeps the old static
    files, images and pages that a clean build would not write. Sphinx rewrites every page in
@@ -114,6 +116,17 @@ def _freeze_in_order(freeze):
     return patched
 
 
+def _prune_empty_words(prune):
+    @functools.wraps(prune)
+    def patched(self: IndexBuilder, docnames) -> None:
+        prune(self, docnames)
+        for mapping in (self._mapping, self._title_mapping):
+            for word in [word for word, pages in mapping.items() if not pages]:
+                del mapping[word]
+
+    return patched
+
+
 def install_search_index_fix() -> None:
     issue = "sphinx-doc/sphinx#12599"
     _expect(list(inspect.signature(IndexBuilder.load).parameters) == ["self", "stream", "format"],
@@ -121,9 +134,12 @@ def install_search_index_fix() -> None:
     _expect("self._index_entries" in inspect.getsource(IndexBuilder.__init__)
             and "'indexentries'" in inspect.getsource(IndexBuilder.freeze),
             "sphinx", "IndexBuilder._index_entries and frozen 'indexentries'", issue)
+    _expect("wordnames.intersection_update(docnames)" in inspect.getsource(IndexBuilder.prune),
+            "sphinx", "IndexBuilder.prune narrowing _mapping and _title_mapping in place", issue)
     if not getattr(IndexBuilder.load, "restores_index_entries", False):
         IndexBuilder.load = _load_with_index_entries(IndexBuilder.load)
         IndexBuilder.freeze = _freeze_in_order(IndexBuilder.freeze)
+        IndexBuilder.prune = _prune_empty_words(IndexBuilder.prune)
 
 
 # 4. Stale output ---------------------------------------------------------------------------
