@@ -90,13 +90,13 @@ def test_prose_edit_rebuild_is_the_clean_build(site, tmp_path):
 
 def test_a_word_taken_out_again_leaves_the_search_index(site, tmp_path):
     """Sphinx kept a word whose only page no longer has it, as a search term of no page."""
-    pages = [site / "docs" / folder / "third.md" for folder in guide_site.LANGUAGES]
-    before = {page: page.read_text(encoding="utf-8") for page in pages}
-    for page in pages:
-        page.write_text(before[page] + "\nA zanzibarish sentence.\n", encoding="utf-8")
+    sources = [site / "docs" / folder / "third.md" for folder in guide_site.LANGUAGES]
+    before = {source: source.read_text(encoding="utf-8") for source in sources}
+    for source in sources:
+        source.write_text(before[source] + "\nA zanzibarish sentence.\n", encoding="utf-8")
     build_all(site)
-    for page in pages:
-        page.write_text(before[page], encoding="utf-8")
+    for source in sources:
+        source.write_text(before[source], encoding="utf-8")
     build_all(site)
     assert_same_site(site, clean_build(tmp_path, site / "docs", "clean"))
 
