@@ -16,6 +16,8 @@ from paths import SITE
 import guide_site
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# A 390 px phone, for the browser tests that check the site on one.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")

@@ -14,13 +14,13 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from conftest import PHONE
 
 import guide_site
 
 AXE = guide_site.ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 FAILING = ("serious", "critical")  # axe's impacts that fail the test; "moderate" and "minor" are reported
-SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 800}},
-           "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}}
+SCREENS = {"desktop": {"viewport": {"width": 1280, "height": 800}}, "phone": PHONE}
 
 
 def built_pages(site: Path) -> list[Path]:

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import PHONE
 
 from guide_site import BUILD
 
@@ -104,7 +105,6 @@ def test_math_renders_as_mathml(visit):
     assert page.locator("math").first.bounding_box()["width"] > 0
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PHONE_SCREENSHOTS = ("grad-and-grad-fn", "tiny-autograd")
 SMALLEST_TEXT_PX = 11
 # A sized image links to its file; a step-through (autograd_guide.flow) holds its figures as data URIs.

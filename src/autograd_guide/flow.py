@@ -12,7 +12,7 @@ from functools import partial
 import torch
 
 from autograd_guide import graph as _graph
-from autograd_guide.graph import AutogradGraph, draw_graph
+from autograd_guide.graph import DESCRIPTION, AutogradGraph, draw_graph
 
 SHORT = 4  # a gradient with at most this many elements is written out; a bigger one as its shape
 
@@ -26,7 +26,7 @@ WORDS = {
         "failed": "after step {k}: {node} raised {error}", "and": " and ",
         "more": "The first {shown} of {n} steps are drawn.",
         "group": "Backward pass, step by step", "previous": "Previous step", "next": "Next step",
-        "list": ", ", "end": ". ", "colon": ": ", "semi": "; ",
+        "semi": "; ",
     },
     "zh": {
         "pass": "从 {root} 开始的反向传播，共 {n} 步", "order": "节点的执行顺序",
@@ -37,7 +37,7 @@ WORDS = {
         "failed": "第 {k} 步之后：{node} 报错：{error}", "and": "、",
         "more": "只画出了 {n} 步中的前 {shown} 步。",
         "group": "反向传播，一步一步看", "previous": "上一步", "next": "下一步",
-        "list": "、", "end": "。", "colon": "：", "semi": "；",
+        "semi": "；",
     },
 }
 
@@ -152,7 +152,7 @@ class BackwardTrace:
     def describe(self, figure: AutogradGraph, step) -> str:
         """The text alternative: the nodes in the order they ran, each edge's gradient, the leaves'
         ``.grad`` and the error, in the figure's language."""
-        words = WORDS[figure.lang]
+        words = {**DESCRIPTION[figure.lang], **WORDS[figure.lang]}  # its punctuation is the graph's
         label = {i: re.sub(r"^#\d+ | \.grad = .*$", "", text) for i, text in figure._flat_labels().items()}
         into = {tail: head for tail, head in figure.edges if label[tail] == "AccumulateGrad"}
 
@@ -302,7 +302,7 @@ class StepThrough:
                     leaf = next((n for n, t in trace.names.items() if t is s.fn.variable), None) or \
                         trace.leaf_label(s.fn.variable)
                     caption = words["added"].format(k=k, n=len(trace.steps), grad=short(s.received[0]), leaf=leaf)
-            figure.description = f"{caption}{words['end']}{figure.description}"
+            figure.description = f"{caption}{DESCRIPTION[self.trace.lang]['end']}{figure.description}"
             result.append((figure, caption))
         return result
 
