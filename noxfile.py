@@ -90,7 +90,9 @@ AXE = "tools/axe"  # axe-core for the accessibility tests, pinned in its package
 def tests(session: nox.Session) -> None:
     """Run pytest: twin parity, the graph helper, the examples, the built site, rebuilds, accessibility."""
     npm_ci(session, AXE)
-    python(session, "-m", "pytest", *session.posargs)
+    # Two workers (or more, on a bigger machine): the builds, browsers and Java of one test file
+    # leave a core idle for the next; measured on 2 cores, 6 min 50 s -> 5 min 4 s.
+    python(session, "-m", "pytest", "--numprocesses=auto", "--maxprocesses=4", "--dist=loadfile", *session.posargs)
 
 
 @nox.session(venv_backend="none", requires=["docs"], default=False)

@@ -11,6 +11,7 @@ import re
 import pytest
 import torch
 from paths import pages
+from pypinyin import Style, lazy_pinyin
 
 import guide_site
 
@@ -34,7 +35,22 @@ EN, ZH = glossary("en"), glossary("zh")
 
 def terms_tsv() -> dict[str, str]:
     rows = (guide_site.DOCS / "terms.tsv").read_text(encoding="utf-8").splitlines()
-    return dict(row.split("\t") for row in rows if row.strip())
+    return dict(row.split("\t")[:2] for row in rows if row.strip())
+
+
+def reading_order(folder: str, term: str) -> tuple:
+    """Chinese terms by pinyin (tone numbers break ties: 梯度 before 提示), English ones alphabetically."""
+    if folder == "zh":
+        return tuple(lazy_pinyin(term.lower(), style=Style.TONE3, neutral_tone_with_five=True)), term
+    return term.casefold(), term
+
+
+@pytest.mark.parametrize("folder", ["en", "zh"])
+def test_glossary_is_sorted(folder):
+    terms = list(EN if folder == "en" else ZH)
+    expected = sorted(terms, key=lambda term: reading_order(folder, term))
+    order = "by pinyin" if folder == "zh" else "alphabetically"
+    assert terms == expected, f"docs/{folder}/glossary.md: sort the entries {order}: {expected}"
 
 
 def test_same_terms_both_ways():

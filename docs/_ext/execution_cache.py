@@ -17,6 +17,7 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
+import inspect
 import re
 import shutil
 import sqlite3
@@ -25,8 +26,10 @@ from importlib.metadata import version
 from pathlib import Path
 
 import jupyter_cache
+import jupyter_client.manager
 import myst_nb.core.execute.cache
 import myst_nb.core.execute.direct
+import traitlets
 from filelock import FileLock
 from jupyter_cache import get_cache
 from jupyter_cache.cache.main import JupyterCacheBase
@@ -163,38 +166,37 @@ def _one_writer_at_a_time(cache_notebook_bundle):
     return locked
 
 
-KERNEL_START_TRIES = 3
+class IPCKernelManager(jupyter_client.manager.KernelManager):
+    """A kernel that talks over Unix sockets named after its own connection file. Over TCP,
+    jupyter_client picks free ports before the kernel binds them, and two kernels starting at
+    the same moment (zh and en, or a test's build beside another's) can pick the same one: the
+    loser fails to bind and never answers (ZMQError: Address already in use, then "Kernel didn't
+    respond in 60 seconds"). Socket files cannot collide, and nothing is sent over the network."""
+
+    @traitlets.default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
 
 
-def _retry_kernel_start(single_nb_execution):
-    """Kernels talk over TCP ports that jupyter_client picks before binding them; two kernels
-    starting at the same moment (zh and en, -j auto) can pick the same port, and one dies
-    before replying to kernel_info (ZMQError: Address already in use). Nothing ran yet: start
-    it again. A kernel that dies while running a cell is not retried."""
-
+def _kernels_over_ipc(single_nb_execution):
     @functools.wraps(single_nb_execution)
-    def retried(*args, **kwargs):
-        for _ in range(KERNEL_START_TRIES - 1):
-            try:
-                return single_nb_execution(*args, **kwargs)
-            except RuntimeError as error:
-                if "before replying to kernel_info" not in str(error):
-                    raise
-                logger.info("kernel died while starting (%s); starting it again", error)
+    def over_ipc(*args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", IPCKernelManager)  # a NotebookClient trait
         return single_nb_execution(*args, **kwargs)
 
-    retried.retries_kernel_start = True
-    return retried
+    over_ipc.kernels_over_ipc = True
+    return over_ipc
 
 
-def install_kernel_start_retry() -> None:
+def install_ipc_kernels() -> None:
     for module in (myst_nb.core.execute.cache, myst_nb.core.execute.direct):
         target = getattr(module, "single_nb_execution", None)
-        if not callable(target):
+        if not callable(target) or "kwargs" not in inspect.signature(target).parameters:
             raise ExtensionError(f"execution_cache: myst-nb {version('myst-nb')} no longer calls "
-                                 f"{module.__name__}.single_nb_execution; update the kernel-start retry")
-        if not getattr(target, "retries_kernel_start", False):
-            module.single_nb_execution = _retry_kernel_start(target)
+                                 f"{module.__name__}.single_nb_execution(..., **client_options); "
+                                 "update the IPC kernel patch")
+        if not getattr(target, "kernels_over_ipc", False):
+            module.single_nb_execution = _kernels_over_ipc(target)
 
 
 def install_write_lock() -> None:
@@ -210,7 +212,7 @@ def install_write_lock() -> None:
 
 def setup(app: Sphinx) -> dict:
     install_write_lock()
-    install_kernel_start_retry()
+    install_ipc_kernels()
     app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
     app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
     app.connect("builder-inited", prepare_cache)
