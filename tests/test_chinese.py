@@ -65,7 +65,7 @@ def variant_pattern(variant: str) -> str:
     if re.search(CHINESE, variant):
         return re.escape(variant)
     word = re.escape(variant)
-    return rf"(?:(?<={CHINESE})|(?<={CHINESE} )){word}(?![\w.])|(?<![\w.]){word}(?=\s?{CHINESE})"
+    return rf"(?:(?<={CHINESE})|(?<={CHINESE} )){word}(?![\w.-])|(?<![\w.-]){word}(?=\s?{CHINESE})"
 
 
 GLOSS = re.compile(rf"(?<=[{HAN}])（[A-Za-z][A-Za-z .\-]*）")  # 钩子（hook）: an English name given once
@@ -133,6 +133,7 @@ def test_the_link_space_check_catches_what_it_should(text, caught):
 @pytest.mark.parametrize("text, caught", [
     ("自定义 autograd Function", True), ("自动求导会记录", False), ("torch.autograd.grad 返回", False),
     ("报错 cannot register a hook on a tensor", False), ("注册一个 hook 来", True), ("前向传递", True),
+    ("前置钩子（pre-hook，见上文）", False),
 ])
 def test_the_term_check_catches_what_it_should(text, caught):
     hits = [v for v in rejected_variants() if findings(variant_pattern(v), text)]

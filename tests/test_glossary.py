@@ -113,6 +113,17 @@ def no_grad_mode():
         assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent.item() == 4.0
 
 
+def autograd():
+    x, constant = torch.tensor([3.0], requires_grad=True), torch.tensor([2.0])
+    y = x * constant
+    assert y.grad_fn.name() == "MulBackward0" and (constant * 2).grad_fn is None
+    with torch.no_grad():
+        assert (x * constant).grad_fn is None
+    (returned,) = torch.autograd.grad(y, x, retain_graph=True)
+    y.backward()
+    assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
+
+
 def inference_mode():
     w = torch.ones(3, requires_grad=True)
     with torch.inference_mode():
@@ -258,6 +269,7 @@ RULES = {
     "frozen parameters": ("still moves them under momentum or weight decay", frozen_parameters),
     "anomaly detection": ("returns NaN", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
+    "autograd": ("records the operations on tensors that require grad", autograd),
     "leaf tensor": ("unless retain_grad()", leaf_tensor),
     "version counter": ("Changes made through .data are not counted", version_counter),
 }
