@@ -146,3 +146,12 @@ def test_the_term_check_catches_what_it_should(text, caught):
 ])
 def test_the_copywriting_check_catches_what_it_should(text, caught):
     assert bool(own_rules(text) or autocorrect_py.format(text) != text) is caught
+
+
+@pytest.mark.parametrize("page", built_pages(), ids=lambda page: page.stem)
+def test_the_opening_is_not_a_formula(page):
+    """Pages open in a textbook's voice: not 本页你将看到：…；…；… on every page."""
+    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    opening = article.find("p")
+    text = opening.get_text() if opening else ""
+    assert "本页你将看到" not in text and text.count("；") <= 1, f"{page.name} opens with: {text}"
