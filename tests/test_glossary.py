@@ -256,6 +256,35 @@ def version_counter():
         _ = t._version
 
 
+def dynamic_graph():
+    w = torch.tensor(2.0, requires_grad=True)
+
+    def forward(x):
+        return w * x if x > 0 else w * w  # the branch taken decides the graph
+
+    first, second = forward(torch.tensor(3.0)), forward(torch.tensor(3.0))
+    assert first.grad_fn is not second.grad_fn  # recorded anew on every pass
+    assert [f is None for f, _ in first.grad_fn.next_functions] == [False, True]
+    negative = forward(torch.tensor(-1.0))
+    assert [f is None for f, _ in negative.grad_fn.next_functions] == [False, False]
+    first.backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        first.backward()  # freed: the next forward pass builds a new graph
+    second.backward()
+    assert w.grad.item() == 6.0
+
+
+def view():
+    base = torch.zeros(2, 3)
+    for v in (base[0], base.view(3, 2), base.t(), base[:, :1].expand(2, 3)):
+        assert v._base is base and v.untyped_storage().data_ptr() == base.untyped_storage().data_ptr()
+    row = base[0]
+    row.add_(1)
+    base[1, 0] = 5.0
+    assert base[0].tolist() == [1.0, 1.0, 1.0] and row._version == base._version == 2
+    assert base[[0]]._base is None and base.clone()._base is None  # copies, not views
+
+
 RULES = {
     "scalar": ("numel() == 1", scalar),
     "no-grad mode": ("a view of a tensor that requires grad", no_grad_mode),
@@ -272,6 +301,8 @@ RULES = {
     "autograd": ("records the operations on tensors that require grad", autograd),
     "leaf tensor": ("unless retain_grad()", leaf_tensor),
     "version counter": ("Changes made through .data are not counted", version_counter),
+    "dynamic graph": ("records anew on every pass", dynamic_graph),
+    "view": ("they share one version counter", view),
 }
 
 
