@@ -54,13 +54,14 @@ def test_the_lock_fails_loudly_when_jupyter_cache_changes(monkeypatch):
         execution_cache.install_write_lock()
 
 
-def test_kernels_talk_over_unix_sockets_not_tcp_ports():
+def test_kernels_talk_over_unix_sockets_not_tcp_ports(tmp_path):
+    """In a folder of its own, as myst-nb starts kernels: the client must find the sockets."""
     execution_cache.install_ipc_kernels()
     execute = execution_cache.myst_nb.core.execute.cache.single_nb_execution
     code = "from ipykernel.connect import get_connection_info\nprint(get_connection_info(unpack=True)['transport'])"
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
     notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    result = execute(notebook, cwd=None, timeout=60, allow_errors=False)
+    result = execute(notebook, cwd=str(tmp_path), timeout=60, allow_errors=False)
     assert result.err is None, result.exc_string
     assert notebook.cells[0].outputs[0]["text"] == "ipc\n"
 

@@ -18,10 +18,13 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import inspect
+import os
 import re
 import shutil
 import sqlite3
+import tempfile
 import time
+import uuid
 from importlib.metadata import version
 from pathlib import Path
 
@@ -167,7 +170,7 @@ def _one_writer_at_a_time(cache_notebook_bundle):
 
 
 class IPCKernelManager(jupyter_client.manager.KernelManager):
-    """A kernel that talks over Unix sockets named after its own connection file. Over TCP,
+    """A kernel that talks over Unix sockets, at a path of its own. Over TCP,
     jupyter_client picks free ports before the kernel binds them, and two kernels starting at
     the same moment (zh and en, or a test's build beside another's) can pick the same one: the
     loser fails to bind and never answers (ZMQError: Address already in use, then "Kernel didn't
@@ -176,6 +179,12 @@ class IPCKernelManager(jupyter_client.manager.KernelManager):
     @traitlets.default("transport")
     def _transport_default(self) -> str:
         return "ipc"
+
+    @traitlets.default("ip")
+    def _ip_default(self) -> str:
+        # jupyter_client's default, "kernel-ipc", is relative: myst-nb starts the kernel in a
+        # temporary folder, so kernel and client would look for the sockets in different places.
+        return os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex}-ipc")
 
 
 def _kernels_over_ipc(single_nb_execution):
