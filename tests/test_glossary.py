@@ -229,6 +229,20 @@ def version_counter():
         _ = t._version
 
 
+def backward_node():
+    from torch.autograd.graph import Node
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    p, q = h * 3, h ** 2  # both ready at once after the add; q was created last
+    order = []
+    for t in (h, p, q):
+        assert isinstance(t.grad_fn, Node)
+        t.grad_fn.register_prehook(lambda g, n=t.grad_fn: order.append(n))
+    (p + q).sum().backward()
+    assert order == [q.grad_fn, p.grad_fn, h.grad_fn]  # h waits for both of its gradients
+    assert isinstance(h.grad_fn.next_functions[0][0], Node)  # the leaf's AccumulateGrad
+
+
 RULES = {
     "scalar": ("numel() == 1", scalar),
     "no-grad mode": ("a view of a tensor that requires grad", no_grad_mode),
@@ -244,6 +258,7 @@ RULES = {
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "leaf tensor": ("unless retain_grad()", leaf_tensor),
     "version counter": ("Changes made through .data are not counted", version_counter),
+    "backward node": ("the one created last runs first", backward_node),
 }
 
 
