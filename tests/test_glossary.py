@@ -283,6 +283,18 @@ def view():
     base[1, 0] = 5.0
     assert base[0].tolist() == [1.0, 1.0, 1.0] and row._version == base._version == 2
     assert base[[0]]._base is None and base.clone()._base is None  # copies, not views
+def backward_node():
+    from torch.autograd.graph import Node
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    p, q = h * 3, h ** 2  # both ready at once after the add; q was created last
+    order = []
+    for t in (h, p, q):
+        assert isinstance(t.grad_fn, Node)
+        t.grad_fn.register_prehook(lambda g, n=t.grad_fn: order.append(n))
+    (p + q).sum().backward()
+    assert order == [q.grad_fn, p.grad_fn, h.grad_fn]  # h waits for both of its gradients
+    assert isinstance(h.grad_fn.next_functions[0][0], Node)  # the leaf's AccumulateGrad
 
 
 RULES = {
@@ -303,6 +315,7 @@ RULES = {
     "version counter": ("Changes made through .data are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("they share one version counter", view),
+    "backward node": ("the one created last runs first", backward_node),
 }
 
 
