@@ -295,6 +295,25 @@ def backward_node():
     (p + q).sum().backward()
     assert order == [q.grad_fn, p.grad_fn, h.grad_fn]  # h waits for both of its gradients
     assert isinstance(h.grad_fn.next_functions[0][0], Node)  # the leaf's AccumulateGrad
+def wirtinger_derivative():
+    # a real loss of complex z: .grad == dL/dx + i dL/dy, checked against two real leaves
+    for loss in (lambda z: (z * z.conj()).real, lambda z: z.abs(), lambda z: (z**3).real):
+        x = torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
+        y = torch.tensor(-1.5, dtype=torch.float64, requires_grad=True)
+        loss(torch.complex(x, y)).backward()
+        z = torch.tensor(0.5 - 1.5j, dtype=torch.cdouble, requires_grad=True)
+        loss(z).backward()
+        assert torch.allclose(z.grad, torch.complex(x.grad, y.grad))
+        # the direction in which L rises fastest: a small step along it raises L most
+        with torch.no_grad():
+            step = 1e-4 * z.grad / z.grad.abs()
+            rise = loss(z + step) - loss(z)
+            for turn in (1j, -1j, -1, 0.8 + 0.6j):
+                assert rise > loss(z + step * turn) - loss(z)
+    # twice dL/d(conj z): for |z|^2, dL/d(conj z) = z
+    z = torch.tensor(3 + 4j, requires_grad=True)
+    (z * z.conj()).real.backward()
+    assert torch.equal(z.grad, 2 * z.detach())
 
 
 RULES = {
@@ -316,6 +335,7 @@ RULES = {
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("they share one version counter", view),
     "backward node": ("the one created last runs first", backward_node),
+    "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
 }
 
 
