@@ -314,6 +314,50 @@ def wirtinger_derivative():
     z = torch.tensor(3 + 4j, requires_grad=True)
     (z * z.conj()).real.backward()
     assert torch.equal(z.grad, 2 * z.detach())
+def mixed_precision():
+    w = torch.ones(2, 2, requires_grad=True)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        y = w @ w
+    seen = []
+    y.register_hook(lambda grad: seen.append(grad.dtype))
+    y.sum().backward()
+    assert y.dtype == torch.bfloat16 and seen == [torch.bfloat16]  # backward in the forward's type
+    assert w.grad.dtype == torch.float32
+
+
+def gradient_scaling():
+    assert torch.tensor(1e-8).half().item() == 0 and (torch.tensor(1e-8) * 2**16).half().item() > 0
+    p = torch.nn.Parameter(torch.ones(1))
+    optimizer = torch.optim.SGD([p], lr=0.1)
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    scaler.scale(p.sum() * float("inf")).backward()
+    scaler.step(optimizer)
+    scaler.update()
+    assert p.item() == 1.0 and scaler.get_scale() == 2.0  # skipped, scale halved
+
+
+def gradient_clipping():
+    a = torch.zeros(2, requires_grad=True)
+    b = torch.zeros(1, requires_grad=True)
+    a.grad, b.grad = torch.tensor([3.0, 0.0]), torch.tensor([4.0])
+    assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == 5.0  # before clipping
+    assert torch.allclose(a.grad, torch.tensor([0.6, 0.0])) and torch.allclose(b.grad, torch.tensor([0.8]))
+
+
+def graph_break():
+    def f(x):
+        y = torch.sin(x)
+        print("graph break")
+        return y.sum()
+
+    torch._dynamo.reset()
+    x = torch.ones(2, requires_grad=True)
+    report = torch._dynamo.explain(f)(x)
+    assert (report.graph_count, report.graph_break_count) == (2, 1)
+    out = torch.compile(f, backend="aot_eager")(x)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert out.grad_fn.next_functions[0][0].name() == "CompiledFunctionBackward"
+    torch._dynamo.reset()
 
 
 RULES = {
@@ -336,6 +380,10 @@ RULES = {
     "view": ("they share one version counter", view),
     "backward node": ("the one created last runs first", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
+    "mixed precision": ("the backward of an operation runs in the type its forward used", mixed_precision),
+    "gradient scaling": ("skips a step whose gradients contain inf or NaN and halves the scale", gradient_scaling),
+    "gradient clipping": ("returns the total norm from before clipping", gradient_clipping),
+    "graph break": ("each one node in the backward graph", graph_break),
 }
 
 
