@@ -17,22 +17,16 @@ import functools
 import hashlib
 import importlib.metadata
 import importlib.util
-import inspect
-import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
-import uuid
 from importlib.metadata import version
 from pathlib import Path
 
 import jupyter_cache
-import jupyter_client.manager
 import myst_nb.core.execute.cache
 import myst_nb.core.execute.direct
-import traitlets
 from filelock import FileLock
 from jupyter_cache import get_cache
 from jupyter_cache.cache.main import JupyterCacheBase
@@ -169,43 +163,42 @@ def _one_writer_at_a_time(cache_notebook_bundle):
     return locked
 
 
-class IPCKernelManager(jupyter_client.manager.KernelManager):
-    """A kernel that talks over Unix sockets, at a path of its own. Over TCP,
-    jupyter_client picks free ports before the kernel binds them, and two kernels starting at
-    the same moment (zh and en, or a test's build beside another's) can pick the same one: the
-    loser fails to bind and never answers (ZMQError: Address already in use, then "Kernel didn't
-    respond in 60 seconds"). Socket files cannot collide, and nothing is sent over the network."""
-
-    @traitlets.default("transport")
-    def _transport_default(self) -> str:
-        return "ipc"
-
-    @traitlets.default("ip")
-    def _ip_default(self) -> str:
-        # jupyter_client's default, "kernel-ipc", is relative: myst-nb starts the kernel in a
-        # temporary folder, so kernel and client would look for the sockets in different places.
-        return os.path.join(tempfile.gettempdir(), f"kernel-{uuid.uuid4().hex}-ipc")
+KERNEL_START_TRIES = 3
+KERNEL_NEVER_STARTED = ("before replying to kernel_info", "Kernel didn't respond in")  # nbclient's words
 
 
-def _kernels_over_ipc(single_nb_execution):
+def _retry_kernel_start(single_nb_execution):
+    """Kernels talk over TCP ports that jupyter_client picks before binding them; two kernels
+    starting at the same moment (zh and en, -j auto, or a test's build beside another's) can
+    pick the same port. The loser fails to bind (ZMQError: Address already in use) and either
+    dies before replying to kernel_info or hangs on its way out, and then the client gives up
+    after 60 s. Nothing ran yet: start it again. A kernel that dies while running a cell is
+    not retried. (Unix-socket kernels would avoid the race, but with them nbclient never
+    notices a kernel that dies or hangs in a cell.)"""
+
     @functools.wraps(single_nb_execution)
-    def over_ipc(*args, **kwargs):
-        kwargs.setdefault("kernel_manager_class", IPCKernelManager)  # a NotebookClient trait
+    def retried(*args, **kwargs):
+        for _ in range(KERNEL_START_TRIES - 1):
+            try:
+                return single_nb_execution(*args, **kwargs)
+            except RuntimeError as error:
+                if not any(sign in str(error) for sign in KERNEL_NEVER_STARTED):
+                    raise
+                logger.info("kernel did not start (%s); starting it again", error)
         return single_nb_execution(*args, **kwargs)
 
-    over_ipc.kernels_over_ipc = True
-    return over_ipc
+    retried.retries_kernel_start = True
+    return retried
 
 
-def install_ipc_kernels() -> None:
+def install_kernel_start_retry() -> None:
     for module in (myst_nb.core.execute.cache, myst_nb.core.execute.direct):
         target = getattr(module, "single_nb_execution", None)
-        if not callable(target) or "kwargs" not in inspect.signature(target).parameters:
+        if not callable(target):
             raise ExtensionError(f"execution_cache: myst-nb {version('myst-nb')} no longer calls "
-                                 f"{module.__name__}.single_nb_execution(..., **client_options); "
-                                 "update the IPC kernel patch")
-        if not getattr(target, "kernels_over_ipc", False):
-            module.single_nb_execution = _kernels_over_ipc(target)
+                                 f"{module.__name__}.single_nb_execution; update the kernel-start retry")
+        if not getattr(target, "retries_kernel_start", False):
+            module.single_nb_execution = _retry_kernel_start(target)
 
 
 def install_write_lock() -> None:
@@ -221,7 +214,7 @@ def install_write_lock() -> None:
 
 def setup(app: Sphinx) -> dict:
     install_write_lock()
-    install_ipc_kernels()
+    install_kernel_start_retry()
     app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
     app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
     app.connect("builder-inited", prepare_cache)
