@@ -215,3 +215,42 @@ def test_error_words_find_the_errors_page(visit, folder, words):
     first = page.locator("#search-results ul.search li a").first
     first.wait_for(timeout=15000)
     assert first.get_attribute("href").startswith("errors.html"), first.get_attribute("href")
+
+
+# Where each line of each Chinese heading starts, and where the browser's segmenter says words start.
+HEADING_LINES = """() => [...document.querySelectorAll("article :is(h1, h2, h3)")].map((heading) => {
+  const text = heading.textContent.replace(/\\u00b6$/, "");  // the headerlink's pilcrow
+  const starts = [], range = document.createRange();
+  let top = null, offset = 0;
+  const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("a.headerlink")) continue;
+    for (let i = 0; i < node.length; i++, offset++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect || !node.data[i].trim()) continue;
+      if (top !== null && rect.top > top + rect.height / 2) starts.push(offset);
+      top = rect.top;
+    }
+  }
+  const words = [...new Intl.Segmenter("zh", {granularity: "word"}).segment(text)].map((s) => s.index);
+  return {text, starts, words, marked: heading.classList.contains("cjk-words")};
+})"""
+HEADING_PAGES = ("leaf-tensors", "views", "backward-engine", "custom-ops", "mixed-precision", "compile")
+
+
+def test_chinese_headings_break_between_words_on_a_phone(visit):
+    v = visit(**PHONE)
+    wrapped, inside = [], []
+    for name in HEADING_PAGES:
+        v.page.goto(f"{v.base_url}zh/{name}.html", wait_until="load")
+        for heading in v.page.evaluate(HEADING_LINES):
+            assert heading["marked"], f"zh/{name}: {heading['text']!r} was not marked by cjk-headings.js"
+            wrapped += [heading["text"]] if heading["starts"] else []
+            text = heading["text"]
+            inside += [f"zh/{name}: {text[:at]}|{text[at:]}" for at in heading["starts"]
+                       if at not in heading["words"] and "\u4e00" <= text[at] <= "\u9fff" and "\u4e00" <= text[at - 1] <= "\u9fff"]
+    assert wrapped, "no Chinese heading wraps at 390 px: the check would see nothing"
+    assert not inside, "headings broken inside a word:\n" + "\n".join(inside)
+    assert not v.errors, f"console errors: {v.errors}"

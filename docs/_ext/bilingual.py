@@ -69,6 +69,7 @@ def configure_language(app: Sphinx, config: Config) -> None:
     if config.language.startswith("zh"):
         config.html_search_options = {"dict": str(_jieba_dictionary(config, Path(app.doctreedir)))}
         app.add_js_file("zh-search.js")
+        app.add_js_file("cjk-headings.js", loading_method="defer")  # headings break between words
 
 
 def _jieba_dictionary(config: Config, doctreedir: Path) -> Path:
