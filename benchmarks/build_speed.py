@@ -82,21 +82,23 @@ def build(work: Path, *extra: str) -> tuple[float, int, int]:
 # tracebacks, IPython magics (display settings only) skipped, a raises-exception cell allowed
 # to fail.
 RUN_CELLS = """
-import ast, linecache, sys
-for number, (source, may_raise) in enumerate(CELLS):
-    code = "\\n".join(l for l in source.splitlines() if not l.lstrip().startswith("%"))
-    linecache.cache[f"cell-{number}"] = (len(code), None, code.splitlines(True), f"cell-{number}")
-    tree = ast.parse(code)
-    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-    try:
-        exec(compile(tree, f"cell-{number}", "exec"), globals())
-        if last is not None:
-            value = eval(compile(ast.Expression(last.value), f"cell-{number}", "eval"), globals())
-            getattr(value, "_repr_svg_", lambda: repr(value))()
-    except Exception as error:
-        if not may_raise:
-            raise
-        sys.last_value = error  # as IPython keeps it; the errors page reads it
+def _run_cells():  # its own names: a page's `last = ...` must not replace the runner's
+    import ast, linecache, sys
+    for number, (source, may_raise) in enumerate(CELLS):
+        code = "\\n".join(l for l in source.splitlines() if not l.lstrip().startswith("%"))
+        linecache.cache[f"cell-{number}"] = (len(code), None, code.splitlines(True), f"cell-{number}")
+        tree = ast.parse(code)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        try:
+            exec(compile(tree, f"cell-{number}", "exec"), globals())
+            if last is not None:
+                value = eval(compile(ast.Expression(last.value), f"cell-{number}", "eval"), globals())
+                getattr(value, "_repr_svg_", lambda: repr(value))()
+        except Exception as error:
+            if not may_raise:
+                raise
+            sys.last_value = error  # as IPython keeps it; the errors page reads it
+_run_cells()
 """
 
 
