@@ -28,11 +28,16 @@ def built_pages() -> list[Path]:
     return [page for page in pages if page.stem not in {"genindex", "search"}]
 
 
+def article_of(page: Path):
+    """The page's article, parsed afresh (prose() edits its copy)."""
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+
+
 @functools.cache
 def prose(page: Path) -> tuple[str, ...]:
     """The text of each paragraph, list item, heading, table cell and definition of the page's
     article, outside code blocks and outputs; inline code and math read as CODE."""
-    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    article = article_of(page)
     for node in article.select("pre, div.highlight, div.cell_output, script, style, a.headerlink, .doctest"):
         node.decompose()
     for node in article.select("code, math, span.math"):
@@ -117,7 +122,7 @@ def test_copywriting(page):
 @pytest.mark.parametrize("page", built_pages(), ids=lambda page: page.stem)
 def test_no_italic_chinese(page):
     """Chinese has no italics: emphasis in Chinese is bold (or none)."""
-    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    article = article_of(page)
     wrong = [em.get_text() for em in article.select("em, i") if re.search(f"[{HAN}]", em.get_text())]
     assert not wrong, f"{page.name}: italic Chinese: {wrong}"
 
@@ -151,7 +156,7 @@ def test_the_copywriting_check_catches_what_it_should(text, caught):
 @pytest.mark.parametrize("page", built_pages(), ids=lambda page: page.stem)
 def test_the_opening_is_not_a_formula(page):
     """Pages open in a textbook's voice: not 本页你将看到：…；…；… on every page."""
-    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
+    article = article_of(page)
     opening = article.find("p")
     text = opening.get_text() if opening else ""
     assert "本页你将看到" not in text and text.count("；") <= 1, f"{page.name} opens with: {text}"
