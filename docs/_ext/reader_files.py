@@ -20,7 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-HELPER_MODULES = ("autograd_guide.graph", "autograd_guide.flow", "autograd_guide.page", "autograd_guide")  # dependencies first
+HELPER_MODULES = ("autograd_guide.graph", "autograd_guide.flow", "autograd_guide.page", "autograd_guide.cases",
+                  "autograd_guide")  # dependencies first
 PIP_NAMES = {"matplotlib": "matplotlib", "numpy": "numpy", "IPython": "ipython"}
 BUNDLED = {"torch", "autograd_guide", "__future__"}
 
