@@ -2,11 +2,10 @@
 
 import pytest
 import torch
-
-from autograd_guide.cases import gradients, grad_modes, raises, tensor_cases
 from reader_files import HELPER_MODULES
 
 import guide_site
+from autograd_guide.cases import grad_modes, gradients, raises, tensor_cases
 
 
 def test_every_case_is_fresh_and_requires_grad():
