@@ -88,10 +88,23 @@ def test_twin_definitions_name_the_same_code(term):
 # Each rule: the words of the English definition that state it, and a check that fails if false.
 
 def scalar():
+    from autograd_guide.cases import tensor_cases
     for shape in [(), (1,), (1, 1)]:
-        x = torch.ones(shape, requires_grad=True)
-        (x * 3).backward()  # one element, any shape: no gradient argument needed
-        assert x.grad.tolist() == torch.full(shape, 3.0).tolist()
+        for dtype in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
+            x = torch.ones(shape, dtype=dtype, requires_grad=True)
+            (x * 3).backward()  # one real element, any shape: no gradient argument needed
+            assert x.grad.tolist() == torch.full(shape, 3.0).tolist()
+            (g,) = torch.autograd.grad(x * 3, x)  # the same for torch.autograd.grad
+            assert g.tolist() == torch.full(shape, 3.0).tolist()
+    for name, make in tensor_cases().items():
+        t = make()
+        one = t.reshape(-1)[:1].sum(dim=0, keepdim=True)  # one element, from every kind of tensor
+        if t.is_complex():
+            with pytest.raises(RuntimeError, match="real scalar outputs"):
+                one.backward()  # complex: gradient= is needed
+            one.backward(gradient=torch.ones_like(one))
+        else:
+            one.backward()
     with pytest.raises(RuntimeError, match="scalar outputs"):
         (torch.ones(2, requires_grad=True) * 3).backward()
     with pytest.raises(RuntimeError, match="return a scalar Tensor, got tensor with 1 dims"):
@@ -100,14 +113,38 @@ def scalar():
 
 def no_grad_mode():
     w = torch.ones(3, requires_grad=True)
+    h = w * 2  # a non-leaf
     with torch.no_grad():
-        result, view, factory = w * 2, w[:2], torch.ones(2, requires_grad=True)
+        results = [w * 2, h * 2, h.sum(), h.argmax(), h.to(torch.float64), h.half(), h.clone(),
+                   torch.view_as_complex(torch.stack([h, h], -1))]
+        view, factory = w[:2], torch.ones(2, requires_grad=True)
         transposed = torch.ones(2, 2, requires_grad=True).t()
-    assert result.grad_fn is None and not result.requires_grad
+        returned = [h.float(), h.to(torch.float32), h.contiguous(), h.cpu(), h.mul_(1)]
+    for result in results:  # new tensors: no grad_fn, no requires_grad
+        assert result.grad_fn is None and not result.requires_grad and result.is_leaf
     assert view.requires_grad and view.grad_fn is None and transposed.requires_grad
     assert factory.requires_grad and factory.is_leaf
     (view * 2).sum().backward()  # recorded from the view on, but nothing reaches w
     assert w.grad is None
+    # calls with nothing to do return their input: grad_fn included, and gradient flows through
+    for same in returned:
+        assert same is h and same.grad_fn is not None
+    x = torch.tensor([0.5, 1.0], requires_grad=True)
+    h = x * 2
+    with torch.no_grad():
+        k, constant = h.float(), h.detach()
+    (k.sum() + constant.sum()).backward()
+    assert x.grad.tolist() == [2.0, 2.0]  # through k, not through the detached constant
+    # a view taken under no_grad breaks once its base changes in place, e.g. in optimizer.step()
+    layer = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        row = layer.weight[0]
+    layer(torch.ones(1, 2)).sum().backward()
+    torch.optim.SGD(layer.parameters(), lr=0.1).step()
+    with pytest.raises(RuntimeError, match="view was created in no_grad mode"):
+        row * 2
+    with pytest.raises(RuntimeError, match="view was created in no_grad mode"):
+        _ = row.is_leaf
     import torch.autograd.forward_ad as fwAD
     with fwAD.dual_level(), torch.no_grad():
         assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent.item() == 4.0
@@ -149,6 +186,27 @@ def saved_tensors():
     with pytest.raises(RuntimeError, match="second time"):
         torch.autograd.grad(y, x)  # the call before freed it
     assert g.item() == 12.0
+    with pytest.raises(RuntimeError, match="second time"):
+        y = x ** 3
+        y.backward()
+        y.backward()  # backward() frees them too
+    # a pass frees only the nodes it ran: the other branch can still be walked
+    a, b = torch.tensor(1.0, requires_grad=True), torch.tensor(2.0, requires_grad=True)
+    loss = a.exp() * 2 + b.sin() * 3
+    torch.autograd.grad(loss, a)
+    torch.autograd.grad(loss, b)  # b's branch was not run, so not freed
+    with pytest.raises(RuntimeError, match="second time"):
+        torch.autograd.grad(loss, a)
+    loss = a.exp() * 2 + b.sin() * 3
+    loss.backward(inputs=[b])
+    loss.backward(inputs=[a])
+    # custom Functions: ctx.save_for_backward is freed the same way
+    from autograd_guide.cases import tensor_cases
+    out = tensor_cases()["custom Function output"]()
+    square = out * out  # MulBackward0 saves both operands
+    square.sum().backward()
+    with pytest.raises(RuntimeError, match="second time"):
+        square.sum().backward()
 
 
 def pack_and_unpack():
@@ -199,28 +257,50 @@ def subgradient():
 
 def frozen_parameters():
     torch.manual_seed(0)
-    for options in ({"momentum": 0.9}, {"weight_decay": 0.1}):
+    for options in ({}, {"momentum": 0.9}, {"weight_decay": 0.1}):
         layer = torch.nn.Linear(2, 1)
         optimizer = torch.optim.SGD(layer.parameters(), lr=0.1, **options)
         layer(torch.ones(1, 2)).sum().backward()
         optimizer.step()
-        layer.weight.requires_grad_(False)
+        layer.weight.requires_grad_(False)  # its .grad is still the last one, not zero
+        before = layer.weight.clone()
+        layer(torch.ones(1, 2)).sum().backward()
+        assert layer.weight.grad is not None and layer.weight.grad.abs().sum() > 0
+        optimizer.step()
+        assert not torch.equal(layer.weight, before), options  # applied, even by plain SGD
         optimizer.zero_grad(set_to_none=False)  # leaves a zero .grad behind
         before = layer.weight.clone()
         layer(torch.ones(1, 2)).sum().backward()
         optimizer.step()
-        assert not torch.equal(layer.weight, before), options  # the "frozen" weight moved
+        assert torch.equal(layer.weight, before) == (options == {}), options  # a zero one: only momentum/decay
         layer.weight.grad = None
         before = layer.weight.clone()
         optimizer.step()
         assert torch.equal(layer.weight, before), options  # .grad None: skipped
+    frozen = torch.nn.Parameter(torch.ones(2), requires_grad=False)
+    (frozen * torch.ones(2, requires_grad=True)).sum().backward()
+    assert frozen.grad is None  # backward() gives it nothing
 
 
 def anomaly_detection():
+    class NanBackward(torch.autograd.Function):  # a custom Function whose backward returns NaN
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * float("nan")
+
     x = torch.tensor(0.0, requires_grad=True)
-    with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="Traceback of forward call"), \
-            pytest.raises(RuntimeError, match="returned nan values"):
-        (torch.sqrt(x) * 0).backward()  # 0 * inf = nan in SqrtBackward0
+    for run in (lambda: (torch.sqrt(x) * 0).backward(),  # 0 * inf = nan in SqrtBackward0
+                lambda: torch.autograd.grad(torch.sqrt(x) * 0, x),
+                lambda: NanBackward.apply(x).backward()):
+        with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="Traceback of forward call"), \
+                pytest.raises(RuntimeError, match="returned nan values"):
+            run()
+    (torch.sqrt(x) * 0).backward()  # without it, the NaN goes through silently
+    assert x.grad.isnan()
 
 
 def automatic_differentiation():
@@ -238,9 +318,30 @@ def leaf_tensor():
     untracked = torch.ones(1) * 2
     assert all(t.is_leaf and t.grad_fn is None for t in (created, parameter, under_no_grad, untracked))
     middle = created * 2
+    with torch.no_grad():
+        assert not middle.float().is_leaf  # not a new tensor: the non-leaf itself
     middle.retain_grad()
     (middle * 3).backward()
     assert created.grad.item() == 6.0 and middle.grad.item() == 3.0 and not middle.is_leaf
+    # backward(inputs=...) fills a non-leaf's .grad and turns retains_grad on for later passes
+    a = torch.ones(2, requires_grad=True)
+    h = a * 2
+    loss = (h * 3).sum()
+    assert not h.retains_grad
+    loss.backward(inputs=[h], retain_graph=True)
+    assert h.grad.tolist() == [3.0, 3.0] and h.retains_grad and a.grad is None
+    loss.backward()
+    assert h.grad.tolist() == [6.0, 6.0] and a.grad.tolist() == [6.0, 6.0]
+    # a view taken under no_grad is a leaf that requires grad, yet gets no .grad
+    with torch.no_grad():
+        quiet = a[:1]
+    assert quiet.is_leaf and quiet.requires_grad
+    (quiet * 2).sum().backward()
+    assert quiet.grad is None
+    # torch.autograd.grad fills no .grad at all
+    b = torch.ones(2, requires_grad=True)
+    torch.autograd.grad((b * 2).sum(), b)
+    assert b.grad is None
 
 
 def version_counter():
@@ -248,12 +349,27 @@ def version_counter():
     x.add_(1)
     x[0] = 5.0
     assert x._version == 2
+    with torch.no_grad():
+        x.mul_(2)  # counted under no_grad too
+    assert x._version == 3
+    view = x[:2]
+    view.add_(1)
+    assert x._version == view._version == 4  # one counter for a view and its base
+    x.detach().add_(1)  # detach() shares the counter
+    assert x._version == 5
     x.data.mul_(2)
-    assert x._version == 2  # not counted
+    x.numpy()[0] = 7.0
+    assert x._version == 5 and x[0].item() == 7.0  # not counted
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
         _ = t._version
+    w = torch.ones(2, requires_grad=True)
+    y = w * 1
+    z = y * y
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()  # the saved y was changed
 
 
 def dynamic_graph():
@@ -276,13 +392,29 @@ def dynamic_graph():
 
 def view():
     base = torch.zeros(2, 3)
-    for v in (base[0], base.view(3, 2), base.t(), base[:, :1].expand(2, 3)):
+    for v in (base[0], base.view(3, 2), base.t(), base[:, :1].expand(2, 3), base.unbind()[1], base.split(1)[0]):
         assert v._base is base and v.untyped_storage().data_ptr() == base.untyped_storage().data_ptr()
     row = base[0]
     row.add_(1)
     base[1, 0] = 5.0
     assert base[0].tolist() == [1.0, 1.0, 1.0] and row._version == base._version == 2
     assert base[[0]]._base is None and base.clone()._base is None  # copies, not views
+    with torch.no_grad():
+        quiet = base[1]
+    with torch.inference_mode():
+        inference = base[1]  # a view of an ordinary tensor, made in inference mode
+    from autograd_guide.cases import tensor_cases
+    custom = tensor_cases()["custom Function view"]()
+    for v in (quiet, inference, custom):
+        assert v._base is not None
+    base.add_(1)
+    assert quiet._version == inference._version == base._version == 3 and inference[0].item() == 6.0
+    custom._base.add_(1)
+    assert custom._version == custom._base._version
+    for shared in (base.detach(), base.data):  # the same memory, but not views
+        assert shared._base is None and shared.data_ptr() == base.data_ptr()
+
+
 def backward_node():
     from torch.autograd.graph import Node
     x = torch.tensor([1.0, 2.0], requires_grad=True)
@@ -295,6 +427,28 @@ def backward_node():
     (p + q).sum().backward()
     assert order == [q.grad_fn, p.grad_fn, h.grad_fn]  # h waits for both of its gradients
     assert isinstance(h.grad_fn.next_functions[0][0], Node)  # the leaf's AccumulateGrad
+    # an AccumulateGrad goes before the other ready nodes, even one created earlier
+    y = torch.ones(2, requires_grad=True)
+    early = y * 1  # creates y's AccumulateGrad now and keeps it alive
+    xb = torch.ones(2, requires_grad=True)
+    b = xb * 3 * 2
+    out = b + y  # b's MulBackward0 and y's AccumulateGrad are ready at once
+    accumulate = out.grad_fn.next_functions[1][0]
+    assert accumulate is early.grad_fn.next_functions[0][0]
+    order = []
+    b.grad_fn.register_prehook(lambda g: order.append("MulBackward0"))
+    accumulate.register_prehook(lambda g: order.append("AccumulateGrad"))
+    for call in (lambda: out.sum().backward(retain_graph=True),
+                 lambda: out.sum().backward(inputs=[y, b], retain_graph=True),
+                 lambda: torch.autograd.backward([out.sum(), b.sum()], retain_graph=True)):
+        order.clear()
+        call()
+        assert order == ["AccumulateGrad", "MulBackward0"]
+    order.clear()
+    torch.autograd.grad(out.sum(), [y, xb], retain_graph=True)
+    assert order == ["MulBackward0"]  # torch.autograd.grad runs no AccumulateGrad: it returns the gradient
+
+
 def wirtinger_derivative():
     # a real loss of complex z: .grad == dL/dx + i dL/dy, checked against two real leaves
     for loss in (lambda z: (z * z.conj()).real, lambda z: z.abs(), lambda z: (z**3).real):
@@ -315,33 +469,72 @@ def wirtinger_derivative():
     (z * z.conj()).real.backward()
     assert torch.equal(z.grad, 2 * z.detach())
 def mixed_precision():
+    assert torch.get_autocast_dtype("cpu") == torch.bfloat16 and torch.get_autocast_dtype("cuda") == torch.float16
     w = torch.ones(2, 2, requires_grad=True)
-    with torch.autocast("cpu", dtype=torch.bfloat16):
-        y = w @ w
     seen = []
-    y.register_hook(lambda grad: seen.append(grad.dtype))
-    y.sum().backward()
-    assert y.dtype == torch.bfloat16 and seen == [torch.bfloat16]  # backward in the forward's type
+    with torch.autocast("cpu"):
+        low = w @ w  # on the CPU list of lower-precision ops
+        high = torch.nn.functional.mse_loss(low, torch.zeros(2, 2))  # on the CPU float32 list
+        converted = (w * 2).to(torch.float16) * 2  # an op outside the lists keeps its input type
+    assert (low.dtype, high.dtype, converted.dtype) == (torch.bfloat16, torch.float32, torch.float16)
+    for t in (low, converted):
+        t.grad_fn.register_prehook(lambda grad, t=t: seen.append((t.dtype, grad[0].dtype)))
+    (high + converted.sum()).backward()
+    assert sorted(seen, key=str) == sorted([(torch.bfloat16, torch.bfloat16), (torch.float16, torch.float16)], key=str)
     assert w.grad.dtype == torch.float32
+
+    class Plain(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            ctx.save_for_backward(a)
+            return a @ a
+
+        @staticmethod
+        def backward(ctx, grad):
+            (a,) = ctx.saved_tensors
+            seen.append(torch.is_autocast_enabled("cpu"))
+            return grad @ a.t() + a.t() @ grad
+
+    class Decorated(Plain):
+        forward = staticmethod(torch.amp.custom_fwd(Plain.forward, device_type="cpu"))
+        backward = staticmethod(torch.amp.custom_bwd(Plain.backward, device_type="cpu"))
+
+    seen.clear()
+    with torch.autocast("cpu"):
+        out = Plain.apply(w)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        out.sum().backward()  # runs outside autocast: bfloat16 grad, float32 saved input
+    assert seen == [False]
+    with torch.autocast("cpu"):
+        out = Decorated.apply(w)
+    out.sum().backward()
+    assert seen == [False, True]
 
 
 def gradient_scaling():
     assert torch.tensor(1e-8).half().item() == 0 and (torch.tensor(1e-8) * 2**16).half().item() > 0
-    p = torch.nn.Parameter(torch.ones(1))
-    optimizer = torch.optim.SGD([p], lr=0.1)
-    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
-    scaler.scale(p.sum() * float("inf")).backward()
-    scaler.step(optimizer)
-    scaler.update()
-    assert p.item() == 1.0 and scaler.get_scale() == 2.0  # skipped, scale halved
+    for bad in (float("inf"), float("nan")):
+        p = torch.nn.Parameter(torch.ones(1))
+        optimizer = torch.optim.SGD([p], lr=0.1)
+        scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+        assert scaler.get_backoff_factor() == 0.5  # the default
+        scaler.scale(p.sum() * bad).backward()
+        scaler.step(optimizer)
+        scaler.update()
+        assert p.item() == 1.0 and scaler.get_scale() == 2.0  # skipped, scale halved
 
 
 def gradient_clipping():
     a = torch.zeros(2, requires_grad=True)
     b = torch.zeros(1, requires_grad=True)
+    unused = torch.zeros(1, requires_grad=True)  # .grad None: skipped
     a.grad, b.grad = torch.tensor([3.0, 0.0]), torch.tensor([4.0])
-    assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == 5.0  # before clipping
+    assert torch.nn.utils.clip_grad_norm_([a, b, unused], max_norm=1.0).item() == 5.0  # before clipping
     assert torch.allclose(a.grad, torch.tensor([0.6, 0.0])) and torch.allclose(b.grad, torch.tensor([0.8]))
+    assert unused.grad is None
+    a.grad, b.grad = torch.tensor([0.3, 0.0]), torch.tensor([0.4])
+    assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == pytest.approx(0.5)
+    assert a.grad.tolist() == pytest.approx([0.3, 0.0]) and b.grad.tolist() == pytest.approx([0.4])  # within it
 
 
 def graph_break():
@@ -360,30 +553,112 @@ def graph_break():
     torch._dynamo.reset()
 
 
+def optimizer():
+    w = torch.ones(2, requires_grad=True)
+    h = w * 2
+    with pytest.raises(ValueError, match="can't optimize a non-leaf Tensor"):
+        torch.optim.SGD([h], lr=0.1)
+    h.retain_grad()
+    torch.optim.SGD([h], lr=0.1)  # a non-leaf that retains its grad is accepted
+    torch.optim.SGD([w * 2], lr=0.1, differentiable=True)  # so is any tensor with differentiable=True
+    for kind in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.RMSprop, torch.optim.Adagrad):
+        p, q = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+        q.grad = torch.ones(2)
+        step = kind([p, q], lr=0.1, weight_decay=0.1)
+        step.step()
+        assert p.tolist() == [1.0, 1.0] and q.tolist() != [1.0, 1.0], kind.__name__  # p: .grad None
+
+
+def gradient():
+    from autograd_guide.cases import tensor_cases
+    for name, make in tensor_cases().items():
+        t = make()
+        if t.is_complex():
+            continue  # a complex tensor's .grad is the conjugate Wirtinger form (see that entry)
+        t.retain_grad()
+        (t.float() * 2).sum().backward()
+        if name == "view made under no_grad":
+            assert t.is_leaf and t.requires_grad and t.grad is None  # the leaf tensor entry's exception
+            continue
+        assert t.grad.shape == t.shape, name
+    x = torch.ones(1, 3, requires_grad=True)
+    y = x.expand(4, 3)
+    (g,) = torch.autograd.grad(y.sum(), x)
+    assert g.shape == x.shape and g.tolist() == [[4.0, 4.0, 4.0]] and x.grad is None
+    h = x * 2
+    (h * 3).sum().backward(inputs=[h])  # inputs= fills the .grad of what it lists, leaf or not
+    assert h.grad.shape == h.shape and x.grad is None
+
+
+def gradient_accumulation():
+    x = torch.ones(2, requires_grad=True)
+    h = x * 2
+    h.retain_grad()
+    for _ in range(2):
+        (h * 3).sum().backward(retain_graph=True)
+    assert x.grad.tolist() == [12.0, 12.0] and h.grad.tolist() == [6.0, 6.0]  # leaves and retained non-leaves
+    (h * 3).sum().backward(inputs=[x], retain_graph=True)
+    assert x.grad.tolist() == [18.0, 18.0]
+    torch.autograd.grad((h * 3).sum(), x, retain_graph=True)
+    assert x.grad.tolist() == [18.0, 18.0]  # torch.autograd.grad leaves .grad alone
+    before = x.grad
+    with pytest.warns(UserWarning, match="reference cycle"):
+        (h * 3).sum().backward(create_graph=True)
+    assert x.grad.tolist() == [24.0, 24.0] and x.grad is not before  # create_graph: summed, out of place
+    p = torch.nn.Parameter(torch.ones(1))
+    p.grad = torch.ones(1)
+    torch.optim.SGD([p], lr=0.1).zero_grad()
+    assert p.grad is None  # the default set_to_none=True
+
+
+def grad_mode():
+    import threading
+    seen = []
+    with torch.no_grad():
+        worker = threading.Thread(target=lambda: seen.append(torch.is_grad_enabled()))
+        worker.start()
+        worker.join()
+        assert not torch.is_grad_enabled()
+    assert seen == [True]  # another thread keeps its own switch, on by default
+
+
+def evaluation_mode():
+    layer = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5), torch.nn.BatchNorm1d(2)).eval()
+    y = layer(torch.ones(3, 2))
+    assert y.requires_grad and y.grad_fn is not None and torch.is_grad_enabled()
+    y.sum().backward()
+    assert layer[0].weight.grad is not None
+
+
 RULES = {
-    "scalar": ("numel() == 1", scalar),
-    "no-grad mode": ("a view of a tensor that requires grad", no_grad_mode),
+    "scalar": ("for a real-valued tensor with exactly one element", scalar),
+    "no-grad mode": ("returns its input itself, grad_fn included", no_grad_mode),
     "inference mode": ("cannot be saved for backward, changed in place", inference_mode),
-    "saved tensors": ("which defaults to the value of create_graph", saved_tensors),
+    "saved tensors": ("frees the saved tensors of the nodes it ran", saved_tensors),
     "pack hook": ("in the forward pass, once for each tensor saved", pack_and_unpack),
     "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
     "hook": ("module forward hooks in the forward pass", hook),
     "vector-Jacobian product": ("backward(gradient=v) adds it", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": ("still moves them under momentum or weight decay", frozen_parameters),
+    "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("returns NaN", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("records the operations on tensors that require grad", autograd),
-    "leaf tensor": ("unless retain_grad()", leaf_tensor),
-    "version counter": ("Changes made through .data are not counted", version_counter),
+    "leaf tensor": ("turns its retains_grad on for later passes", leaf_tensor),
+    "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("they share one version counter", view),
-    "backward node": ("the one created last runs first", backward_node),
+    "view": ("detach() and .data also share the memory but are not views", view),
+    "backward node": ("an AccumulateGrad runs first, then the others from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
-    "mixed precision": ("the backward of an operation runs in the type its forward used", mixed_precision),
-    "gradient scaling": ("skips a step whose gradients contain inf or NaN and halves the scale", gradient_scaling),
+    "mixed precision": ("the backward of a custom Function runs outside autocast", mixed_precision),
+    "gradient scaling": ("By default, torch.amp.GradScaler skips a step whose gradients contain inf or NaN and halves the scale", gradient_scaling),
     "gradient clipping": ("returns the total norm from before clipping", gradient_clipping),
     "graph break": ("each one node in the backward graph", graph_break),
+    "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
+    "gradient": ("torch.autograd.grad() returns it and leaves .grad alone", gradient),
+    "grad mode": ("The thread-local switch", grad_mode),
+    "evaluation mode": ("it does not turn autograd off", evaluation_mode),
+    "gradient accumulation": ("torch.autograd.grad() does not accumulate", gradient_accumulation),
 }
 
 
