@@ -17,7 +17,8 @@ Each such sentence of `docs/<lang>/<page>.md` needs a row in `docs/rules/<lang>/
     kind = "not-rule"
     why = "about the guide, not PyTorch"
 
-`check` may also be a list. A sentence edited in the page no longer matches its row: the test
+`check` may also be a list. A sentence without a universal word may have a row too (a rule
+worded without one, so that its twin's section names the same checks). A sentence edited in the page no longer matches its row: the test
 then names both, and the row is reviewed again. The zh ledger names the same checks, section by
 section, so the twins state the same rules (tests/test_rule_ledger.py).
 
@@ -228,10 +229,11 @@ def page_problems(folder: str, page: str, glossary_terms: set[str], source: str 
 
 
 def section_checks(folder: str, page: str) -> dict[int, set[str]]:
-    """Section number -> the checks its rule sentences name."""
+    """Section number -> the checks its rule sentences name (any sentence with a row: a rule the
+    detector's words miss in one language can be given a row there by hand)."""
     by_text = {row.get("sentence", "").strip(): row for row in rows(folder, page)}
     found: dict[int, set[str]] = {}
-    for sentence in candidates(folder, page_source(folder, page)):
+    for sentence in sentences(folder, page_source(folder, page)):
         row = by_text.get(sentence.text)
         if row and row.get("kind") == "rule":
             found.setdefault(sentence.section, set()).update(checks_of(row))
