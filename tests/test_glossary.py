@@ -469,6 +469,12 @@ def view():
     assert custom._version == custom._base._version
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
+    with torch.inference_mode():
+        inference = torch.zeros(3)
+        inside = inference[:2]
+    outside = inference[:2]
+    for piece in (inside, outside):  # a slice of an inference tensor: the same memory, not tracked as a view
+        assert piece._base is None and not piece._is_view() and piece.data_ptr() == inference.data_ptr()
 
 
 def backward_node():
@@ -783,7 +789,7 @@ RULES = {
     "leaf tensor": ("turns its retains_grad on for later passes", leaf_tensor),
     "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("detach() and .data also share the memory but are not views", view),
+    "view": ("and so is that of a slice of an inference tensor", view),
     "backward node": ("an AccumulateGrad runs first, then the others from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
     "mixed precision": ("a backward() called inside the region runs it with autocast on", mixed_precision),
