@@ -509,6 +509,20 @@ def backward_node():
     order.clear()
     torch.autograd.grad(out.sum(), [y, xb], retain_graph=True)
     assert order == ["MulBackward0"]  # torch.autograd.grad runs no AccumulateGrad: it returns the gradient
+    # sequence numbers are counted per thread: a node created later in another thread can run later
+    import threading
+    p = x * 3
+    made = {}
+    worker = threading.Thread(target=lambda: made.setdefault("q", x * 5))
+    worker.start()
+    worker.join()
+    q = made["q"]
+    assert q.grad_fn._sequence_nr() < p.grad_fn._sequence_nr()
+    order = []
+    for t in (p, q):
+        t.grad_fn.register_prehook(lambda g, n=t.grad_fn: order.append(n))
+    (p + q).sum().backward()
+    assert order == [p.grad_fn, q.grad_fn]  # p first, though q was created after it
 
 
 def wirtinger_derivative():
@@ -790,7 +804,7 @@ RULES = {
     "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("and so is that of a slice of an inference tensor", view),
-    "backward node": ("an AccumulateGrad runs first, then the others from the one created last", backward_node),
+    "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
     "mixed precision": ("a backward() called inside the region runs it with autocast on", mixed_precision),
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
