@@ -394,6 +394,22 @@ def leaf_tensor():
     assert quiet.is_leaf and quiet.requires_grad
     (quiet * 2).sum().backward()
     assert quiet.grad is None
+    # a leaf whose only gradient is a custom Function's None gets no .grad
+    class NoneForSecond(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, p, q):
+            return p * q
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None
+
+    p, q = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    NoneForSecond.apply(p, q).sum().backward()
+    assert p.grad.tolist() == [1.0, 1.0] and q.grad is None
+    q2 = torch.ones(2, requires_grad=True)
+    (NoneForSecond.apply(p, q2) + q2).sum().backward()  # another path brings a gradient
+    assert q2.grad.tolist() == [1.0, 1.0]
     # torch.autograd.grad fills no .grad at all
     b = torch.ones(2, requires_grad=True)
     torch.autograd.grad((b * 2).sum(), b)
@@ -800,7 +816,7 @@ RULES = {
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("give a floating-point or complex result", autograd),
     "forward propagation": ("argmax, comparisons and integer casts are not recorded", autograd),
-    "leaf tensor": ("turns its retains_grad on for later passes", leaf_tensor),
+    "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
     "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("and so is that of a slice of an inference tensor", view),
