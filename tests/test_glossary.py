@@ -6,6 +6,7 @@ of the definition it backs, and fails when that wording goes (update the check w
 when PyTorch stops behaving as the definition says.
 """
 
+import math
 import re
 
 import pytest
@@ -651,6 +652,13 @@ def gradient_clipping():
         a.grad, b.grad = torch.tensor([total, 0.0], dtype=torch.float64), torch.tensor([0.0], dtype=torch.float64)
         assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == total < 1.0
         assert (a.grad[0].item() < total) == shrinks, total  # a factor of 1 or more is capped at 1
+    for bad, after in [(float("inf"), [[True, False], [False]]), (float("nan"), [[True, True], [True]])]:
+        a.grad, b.grad = torch.tensor([bad, 1.0], dtype=torch.float64), torch.tensor([2.0], dtype=torch.float64)
+        assert not math.isfinite(torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item())
+        assert [a.grad.isnan().tolist(), b.grad.isnan().tolist()] == after  # NaNs, and zeros for the rest
+        assert (torch.nan_to_num(a.grad, nan=0.0) == 0).all() and (torch.nan_to_num(b.grad, nan=0.0) == 0).all()
+        with pytest.raises(RuntimeError, match="non-finite"):
+            torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0, error_if_nonfinite=True)
 
 
 def graph_break():
