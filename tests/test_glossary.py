@@ -6,6 +6,7 @@ of the definition it backs, and fails when that wording goes (update the check w
 when PyTorch stops behaving as the definition says.
 """
 
+import math
 import re
 
 import pytest
@@ -124,6 +125,12 @@ def no_grad_mode():
         assert result.grad_fn is None and not result.requires_grad and result.is_leaf
     assert view.requires_grad and view.grad_fn is None and transposed.requires_grad
     assert factory.requires_grad and factory.is_leaf
+    cube = (w ** 3).sum()
+    with torch.no_grad():  # nn.Parameter, a module's included, requires grad too
+        parameter, module = torch.nn.Parameter(torch.ones(2)), torch.nn.Linear(2, 2)
+        (second,) = torch.autograd.grad(cube, w, create_graph=True)  # the backward pass is recorded even here
+    assert parameter.requires_grad and parameter.is_leaf and module.weight.requires_grad
+    assert second.grad_fn is not None and second.requires_grad
     (view * 2).sum().backward()  # recorded from the view on, but nothing reaches w
     assert w.grad is None
     # calls with nothing to do return their input: grad_fn included, and gradient flows through
@@ -154,6 +161,10 @@ def autograd():
     x, constant = torch.tensor([3.0], requires_grad=True), torch.tensor([2.0])
     y = x * constant
     assert y.grad_fn.name() == "MulBackward0" and (constant * 2).grad_fn is None
+    c = torch.tensor([1.0 + 1j], requires_grad=True)
+    assert (c * 2).grad_fn is not None and (x.half() * 2).grad_fn is not None
+    for integer in (y.argmax(), y > 0, y.long(), y.to(torch.bool), y.floor().int()):
+        assert integer.grad_fn is None and not integer.requires_grad  # integer or bool: not recorded
     with torch.no_grad():
         assert (x * constant).grad_fn is None
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
@@ -172,6 +183,13 @@ def inference_mode():
     with torch.inference_mode():
         view = ordinary[:2]
     assert torch.is_inference(t) and not torch.is_inference(view)
+    with torch.inference_mode():
+        inner = t[:2]  # a view of an inference tensor: not tracked
+        before = ordinary._version
+        ordinary.add_(1)  # an ordinary tensor changed in place inside: still counted
+    assert inner._base is None and ordinary._version == before + 1 and view._base is ordinary
+    with pytest.raises(RuntimeError, match="do not track version counter"):
+        _ = t._version
     assert (t + w).requires_grad  # read by an ordinary operation: fine
     for forbidden in (lambda: t * w, lambda: t.add_(1), lambda: t.requires_grad_()):
         with pytest.raises(RuntimeError, match="nference"):
@@ -200,13 +218,37 @@ def saved_tensors():
     loss = a.exp() * 2 + b.sin() * 3
     loss.backward(inputs=[b])
     loss.backward(inputs=[a])
-    # custom Functions: ctx.save_for_backward is freed the same way
-    from autograd_guide.cases import tensor_cases
-    out = tensor_cases()["custom Function output"]()
-    square = out * out  # MulBackward0 saves both operands
-    square.sum().backward()
+    # custom Functions: what ctx.save_for_backward holds is freed the same way, a ctx attribute is not
+    class Saved(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.save_for_backward(t)
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            (t,) = ctx.saved_tensors
+            return grad * t
+
+    class Attribute(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.t = t
+            return t * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.t
+
+    out = Saved.apply(a).sum()
+    out.backward()
     with pytest.raises(RuntimeError, match="second time"):
-        square.sum().backward()
+        out.backward()
+    a.grad = None
+    out = Attribute.apply(a).sum()
+    out.backward()
+    out.backward()  # not freed: runs again
+    assert a.grad.item() == 2.0
 
 
 def pack_and_unpack():
@@ -219,6 +261,20 @@ def pack_and_unpack():
     y.backward(retain_graph=True)
     y.backward()
     assert calls == ["pack", "pack", "forward done"] + ["unpack"] * 4
+    calls.clear()
+    x = torch.tensor(2.0, requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t,
+                                                  lambda t: calls.append("unpack") or t):
+        y = x ** 3  # saves x
+        calls.append("forward done")
+        torch.autograd.grad(y, x, create_graph=True)  # the graph of the gradient saves tensors too
+    assert calls[:3] == ["pack", "forward done", "unpack"] and calls[3:] and set(calls[3:]) == {"pack"}
+    calls.clear()
+    y = x ** 3
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t,
+                                                  lambda t: calls.append("unpack") or t):
+        torch.autograd.grad(y, x)  # without create_graph nothing is saved during backward
+    assert calls == []
 
 
 def hook():
@@ -232,6 +288,7 @@ def hook():
     seen.append("backward starts")
     y.sum().backward()
     assert seen == ["module forward hook", "backward starts", "node hook", "tensor hook"]
+    pack_and_unpack()  # pack hooks: in the forward pass and in a create_graph backward
 
 
 def vector_jacobian_product():
@@ -338,6 +395,22 @@ def leaf_tensor():
     assert quiet.is_leaf and quiet.requires_grad
     (quiet * 2).sum().backward()
     assert quiet.grad is None
+    # a leaf whose only gradient is a custom Function's None gets no .grad
+    class NoneForSecond(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, p, q):
+            return p * q
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None
+
+    p, q = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    NoneForSecond.apply(p, q).sum().backward()
+    assert p.grad.tolist() == [1.0, 1.0] and q.grad is None
+    q2 = torch.ones(2, requires_grad=True)
+    (NoneForSecond.apply(p, q2) + q2).sum().backward()  # another path brings a gradient
+    assert q2.grad.tolist() == [1.0, 1.0]
     # torch.autograd.grad fills no .grad at all
     b = torch.ones(2, requires_grad=True)
     torch.autograd.grad((b * 2).sum(), b)
@@ -413,6 +486,12 @@ def view():
     assert custom._version == custom._base._version
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
+    with torch.inference_mode():
+        inference = torch.zeros(3)
+        inside = inference[:2]
+    outside = inference[:2]
+    for piece in (inside, outside):  # a slice of an inference tensor: the same memory, not tracked as a view
+        assert piece._base is None and not piece._is_view() and piece.data_ptr() == inference.data_ptr()
 
 
 def backward_node():
@@ -447,6 +526,20 @@ def backward_node():
     order.clear()
     torch.autograd.grad(out.sum(), [y, xb], retain_graph=True)
     assert order == ["MulBackward0"]  # torch.autograd.grad runs no AccumulateGrad: it returns the gradient
+    # sequence numbers are counted per thread: a node created later in another thread can run later
+    import threading
+    p = x * 3
+    made = {}
+    worker = threading.Thread(target=lambda: made.setdefault("q", x * 5))
+    worker.start()
+    worker.join()
+    q = made["q"]
+    assert q.grad_fn._sequence_nr() < p.grad_fn._sequence_nr()
+    order = []
+    for t in (p, q):
+        t.grad_fn.register_prehook(lambda g, n=t.grad_fn: order.append(n))
+    (p + q).sum().backward()
+    assert order == [p.grad_fn, q.grad_fn]  # p first, though q was created after it
 
 
 def wirtinger_derivative():
@@ -509,6 +602,11 @@ def mixed_precision():
         out = Decorated.apply(w)
     out.sum().backward()
     assert seen == [False, True]
+    seen.clear()
+    with torch.autocast("cpu"):
+        out = Plain.apply(w)
+        out.sum().backward()  # inside the region, on the CPU: run with autocast on
+    assert seen == [True]
 
 
 def gradient_scaling():
@@ -522,6 +620,16 @@ def gradient_scaling():
         scaler.step(optimizer)
         scaler.update()
         assert p.item() == 1.0 and scaler.get_scale() == 2.0  # skipped, scale halved
+    import inspect
+    assert inspect.signature(torch.amp.GradScaler).parameters["device"].default == "cuda"
+    if not torch.cuda.is_available():  # GradScaler() turns itself off and lets a NaN step through
+        with pytest.warns(UserWarning, match="CUDA is not available"):
+            scaler = torch.amp.GradScaler()
+        p = torch.nn.Parameter(torch.ones(1))
+        optimizer = torch.optim.SGD([p], lr=0.1)
+        scaler.scale(p.sum() * float("nan")).backward()
+        scaler.step(optimizer)
+        assert not scaler.is_enabled() and p.isnan().item()
 
 
 def gradient_clipping():
@@ -534,7 +642,23 @@ def gradient_clipping():
     assert unused.grad is None
     a.grad, b.grad = torch.tensor([0.3, 0.0]), torch.tensor([0.4])
     assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == pytest.approx(0.5)
-    assert a.grad.tolist() == pytest.approx([0.3, 0.0]) and b.grad.tolist() == pytest.approx([0.4])  # within it
+    assert torch.equal(a.grad, torch.tensor([0.3, 0.0])) and torch.equal(b.grad, torch.tensor([0.4]))  # left as they are
+    a = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    b = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    a.grad, b.grad = torch.tensor([0.6, 0.0], dtype=torch.float64), torch.tensor([0.8], dtype=torch.float64)
+    torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0)  # equal to max_norm: still shrinks, by 1 / (1 + 1e-6)
+    assert a.grad[0].item() == 0.6 / (1.0 + 1e-6) and 0.6 / (1.0 + 1e-6) < 0.6
+    for total, shrinks in [(1.0 - 2e-6, False), (1.0 - 0.5e-6, True)]:  # below max_norm - 1e-6 or not
+        a.grad, b.grad = torch.tensor([total, 0.0], dtype=torch.float64), torch.tensor([0.0], dtype=torch.float64)
+        assert torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item() == total < 1.0
+        assert (a.grad[0].item() < total) == shrinks, total  # a factor of 1 or more is capped at 1
+    for bad, after in [(float("inf"), [[True, False], [False]]), (float("nan"), [[True, True], [True]])]:
+        a.grad, b.grad = torch.tensor([bad, 1.0], dtype=torch.float64), torch.tensor([2.0], dtype=torch.float64)
+        assert not math.isfinite(torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0).item())
+        assert [a.grad.isnan().tolist(), b.grad.isnan().tolist()] == after  # NaNs, and zeros for the rest
+        assert (torch.nan_to_num(a.grad, nan=0.0) == 0).all() and (torch.nan_to_num(b.grad, nan=0.0) == 0).all()
+        with pytest.raises(RuntimeError, match="non-finite"):
+            torch.nn.utils.clip_grad_norm_([a, b], max_norm=1.0, error_if_nonfinite=True)
 
 
 def graph_break():
@@ -588,6 +712,10 @@ def gradient():
     h = x * 2
     (h * 3).sum().backward(inputs=[h])  # inputs= fills the .grad of what it lists, leaf or not
     assert h.grad.shape == h.shape and x.grad is None
+    h = x * 2
+    h.retain_grad()
+    torch.autograd.grad((h * 3).sum(), x)  # leaves alone the leaf's .grad, not a retained non-leaf's
+    assert x.grad is None and h.grad.tolist() == [[3.0, 3.0, 3.0]]
 
 
 def gradient_accumulation():
@@ -600,7 +728,9 @@ def gradient_accumulation():
     (h * 3).sum().backward(inputs=[x], retain_graph=True)
     assert x.grad.tolist() == [18.0, 18.0]
     torch.autograd.grad((h * 3).sum(), x, retain_graph=True)
-    assert x.grad.tolist() == [18.0, 18.0]  # torch.autograd.grad leaves .grad alone
+    assert x.grad.tolist() == [18.0, 18.0]  # torch.autograd.grad adds nothing to a leaf's .grad
+    assert h.grad.tolist() == [12.0, 12.0]  # but it adds to a retained non-leaf's
+    h.grad = None
     before = x.grad
     with pytest.warns(UserWarning, match="reference cycle"):
         (h * 3).sum().backward(create_graph=True)
@@ -630,35 +760,88 @@ def evaluation_mode():
     assert layer[0].weight.grad is not None
 
 
+def leaf_node():
+    w = torch.ones(3, requires_grad=True)
+    accumulate = (w * 2).grad_fn.next_functions[0][0]
+    assert accumulate.name().endswith("AccumulateGrad") and accumulate.variable is w
+    (w * 2).sum().backward()
+    assert w.grad.tolist() == [2.0, 2.0, 2.0]  # written by that node
+    constant = torch.ones(3)
+    assert (constant * w).grad_fn.next_functions[0][0] is None  # no node for a leaf without grad
+    with torch.no_grad():
+        quiet = w[:2]  # a leaf that requires grad, but has no AccumulateGrad
+    assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
+
+
+def custom_operator():
+    @torch.library.custom_op("glossary_check::twice", mutates_args=())
+    def twice(x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+    @twice.register_fake
+    def _(x):
+        return torch.empty_like(x)
+
+    twice.register_autograd(lambda ctx, grad: grad * 2)
+    graphs = []
+
+    def backend(graph, example_inputs):
+        graphs.append(graph)
+        return graph.forward
+
+    torch._dynamo.reset()
+    x = torch.ones(2, requires_grad=True)
+    torch.compile(lambda t: twice(t).sin(), backend=backend)(x).sum().backward()
+    calls = [node.target for node in graphs[0].graph.nodes if node.op == "call_function"]
+    assert calls.count(torch.ops.glossary_check.twice.default) == 1 and len(graphs) == 1  # one node, kept whole
+    assert x.grad.tolist() == torch.cos(torch.full((2,), 2.0)).mul(2).tolist()
+    torch._dynamo.reset()
+
+
+def detach():
+    from autograd_guide.cases import tensor_cases
+    for name, make in tensor_cases().items():
+        t = make()
+        d = t.detach()
+        assert d.data_ptr() == t.data_ptr() and d.grad_fn is None and not d.requires_grad and d.is_leaf, name
+        before = t._version
+        d.add_(0)  # the same memory and the same version counter
+        assert t._version == before + 1, name
+
+
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": ("returns its input itself, grad_fn included", no_grad_mode),
-    "inference mode": ("cannot be saved for backward, changed in place", inference_mode),
-    "saved tensors": ("frees the saved tensors of the nodes it ran", saved_tensors),
-    "pack hook": ("in the forward pass, once for each tensor saved", pack_and_unpack),
+    "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
+    "inference mode": ("still raises that tensor's counter", inference_mode),
+    "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
+    "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
     "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
-    "hook": ("module forward hooks in the forward pass", hook),
+    "hook": ("pack hooks when a tensor is saved, in the forward pass (and in a backward with create_graph=True)", hook),
     "vector-Jacobian product": ("backward(gradient=v) adds it", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("returns NaN", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("records the operations on tensors that require grad", autograd),
-    "leaf tensor": ("turns its retains_grad on for later passes", leaf_tensor),
+    "autograd": ("give a floating-point or complex result", autograd),
+    "forward propagation": ("argmax, comparisons and integer casts are not recorded", autograd),
+    "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
     "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("detach() and .data also share the memory but are not views", view),
-    "backward node": ("an AccumulateGrad runs first, then the others from the one created last", backward_node),
+    "view": ("and so is that of a slice of an inference tensor", view),
+    "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
-    "mixed precision": ("the backward of a custom Function runs outside autocast", mixed_precision),
-    "gradient scaling": ("By default, torch.amp.GradScaler skips a step whose gradients contain inf or NaN and halves the scale", gradient_scaling),
-    "gradient clipping": ("returns the total norm from before clipping", gradient_clipping),
+    "mixed precision": ("a backward() called inside the region runs it with autocast on", mixed_precision),
+    "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
+    "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "graph break": ("each one node in the backward graph", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
-    "gradient": ("torch.autograd.grad() returns it and leaves .grad alone", gradient),
+    "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
     "grad mode": ("The thread-local switch", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
-    "gradient accumulation": ("torch.autograd.grad() does not accumulate", gradient_accumulation),
+    "leaf node": ("except a view taken under no_grad, which has no such node", leaf_node),
+    "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
+    "detach": ("shares storage with the original but is cut out of the graph", detach),
+    "gradient accumulation": ("only to that of a non-leaf that retains its grad", gradient_accumulation),
 }
 
 
