@@ -167,6 +167,10 @@ def autograd():
         assert integer.grad_fn is None and not integer.requires_grad  # integer or bool: not recorded
     with torch.no_grad():
         assert (x * constant).grad_fn is None
+    with torch.inference_mode(), torch.enable_grad():  # grad mode on inside inference mode: still not recorded
+        assert torch.is_grad_enabled() and (x * constant).grad_fn is None
+    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2)):
+        assert fresh.grad_fn is None and not fresh.requires_grad  # float results, not recorded
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
     y.backward()
     assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
@@ -358,6 +362,10 @@ def anomaly_detection():
             run()
     (torch.sqrt(x) * 0).backward()  # without it, the NaN goes through silently
     assert x.grad.isnan()
+    outside = torch.sqrt(x) * 0  # forward outside the mode: the node has no traceback
+    with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="No forward pass information available"), \
+            pytest.raises(RuntimeError, match="returned nan values"):
+        outside.backward()
 
 
 def automatic_differentiation():
@@ -432,7 +440,8 @@ def version_counter():
     assert x._version == 5
     x.data.mul_(2)
     x.numpy()[0] = 7.0
-    assert x._version == 5 and x[0].item() == 7.0  # not counted
+    x.untyped_storage()[4:8].copy_(torch.tensor([8.0]).untyped_storage())  # the bytes of x[1]
+    assert x._version == 5 and x[:2].tolist() == [7.0, 8.0]  # not counted
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -750,6 +759,9 @@ def grad_mode():
         worker.join()
         assert not torch.is_grad_enabled()
     assert seen == [True]  # another thread keeps its own switch, on by default
+    w = torch.ones(2, requires_grad=True)
+    with torch.inference_mode(), torch.enable_grad():
+        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet nothing recorded
 
 
 def evaluation_mode():
@@ -820,12 +832,12 @@ RULES = {
     "vector-Jacobian product": ("backward(gradient=v) adds it", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
-    "anomaly detection mode": ("returns NaN", anomaly_detection),
+    "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("give a floating-point or complex result", autograd),
-    "forward propagation": ("argmax, comparisons and integer casts are not recorded", autograd),
+    "autograd": ("while grad mode is on outside inference mode", autograd),
+    "forward propagation": ("nor detach() and zeros_like(x), which uses x only for its shape", autograd),
     "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
-    "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
+    "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("and so is that of a slice of an inference tensor", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
@@ -836,7 +848,7 @@ RULES = {
     "graph break": ("each one node in the backward graph", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("The thread-local switch", grad_mode),
+    "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
