@@ -301,6 +301,14 @@ def vector_jacobian_product():
     y = x ** 2  # J = diag(2x)
     assert torch.autograd.grad(y, x, grad_outputs=v, retain_graph=True)[0].tolist() == [6.0, 16.0]
     assert y.backward(gradient=v) is None and x.grad.tolist() == [6.0, 16.0]
+    a = torch.tensor([[1.0, 2.0], [0.0, 3.0]])  # J = a, not symmetric: vᵀJ differs from Jv
+    x.grad = None
+    (a @ x).backward(gradient=v)
+    assert x.grad.tolist() == (v @ a).tolist() == [3.0, 18.0] and (a @ v).tolist() != [3.0, 18.0]
+    c, vc = torch.tensor(2 + 1j), torch.tensor([1 + 0.5j, -2j])  # holomorphic s = c z: J = c
+    z = torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    (returned,) = torch.autograd.grad(c * z, z, grad_outputs=vc)
+    assert torch.allclose(returned, (vc.conj() * c).conj()) and not torch.allclose(returned, vc * c)
 
 
 def subgradient():
@@ -829,7 +837,7 @@ RULES = {
     "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
     "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
     "hook": ("pack hooks when a tensor is saved, in the forward pass (and in a backward with create_graph=True)", hook),
-    "vector-Jacobian product": ("backward(gradient=v) adds it", vector_jacobian_product),
+    "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
