@@ -501,6 +501,10 @@ def view():
     assert quiet._version == inference._version == base._version == 3 and inference[0].item() == 6.0
     custom._base.add_(1)
     assert custom._version == custom._base._version
+    wide = base[0].expand(2, 3)
+    for refused in (lambda: wide.mul_(2), lambda: wide.copy_(torch.ones(2, 3))):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            refused()
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
     with torch.inference_mode():
@@ -619,6 +623,23 @@ def mixed_precision():
         out = Decorated.apply(w)
     out.sum().backward()
     assert seen == [False, True]
+
+    class DecoratedSetupContext(torch.autograd.Function):  # the decorators need the forward(ctx, ...) style
+        @staticmethod
+        @torch.amp.custom_fwd(device_type="cpu")
+        def forward(a):
+            return a @ a
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        backward = staticmethod(torch.amp.custom_bwd(Plain.backward, device_type="cpu"))
+
+    with torch.autocast("cpu"):
+        out = DecoratedSetupContext.apply(w)
+    with pytest.raises(AttributeError, match="_fwd_used_autocast"):
+        out.sum().backward()
     seen.clear()
     with torch.autocast("cpu"):
         out = Plain.apply(w)
@@ -847,10 +868,10 @@ RULES = {
     "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
     "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("and so is that of a slice of an inference tensor", view),
+    "view": ("an expand() view refuses in-place operations such as mul_() and copy_()", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
-    "mixed precision": ("a backward() called inside the region runs it with autocast on", mixed_precision),
+    "mixed precision": ("with setup_context, the decorated backward fails", mixed_precision),
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "graph break": ("each one node in the backward graph", graph_break),
