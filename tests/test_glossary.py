@@ -292,6 +292,9 @@ def hook():
     seen.append("backward starts")
     y.sum().backward()
     assert seen == ["module forward hook", "backward starts", "node hook", "tensor hook"]
+    w.register_post_accumulate_grad_hook(lambda t: t.grad * 0)  # may not replace the gradient
+    with pytest.raises(RuntimeError, match="post accumulate grad hooks should return None"):
+        layer(w).sum().backward()
     pack_and_unpack()  # pack hooks: in the forward pass and in a create_graph backward
 
 
@@ -405,12 +408,13 @@ def leaf_tensor():
     assert h.grad.tolist() == [3.0, 3.0] and h.retains_grad and a.grad is None
     loss.backward()
     assert h.grad.tolist() == [6.0, 6.0] and a.grad.tolist() == [6.0, 6.0]
-    # a view taken under no_grad is a leaf that requires grad, yet gets no .grad
-    with torch.no_grad():
-        quiet = a[:1]
-    assert quiet.is_leaf and quiet.requires_grad
-    (quiet * 2).sum().backward()
-    assert quiet.grad is None
+    # a view taken under no_grad or inference_mode is a leaf that requires grad, yet gets no .grad
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            quiet = a[:1]
+        assert quiet.is_leaf and quiet.requires_grad
+        (quiet * 2).sum().backward()
+        assert quiet.grad is None
     # a leaf whose only gradient is a custom Function's None gets no .grad
     class NoneForSecond(torch.autograd.Function):
         @staticmethod
@@ -809,9 +813,10 @@ def leaf_node():
     assert w.grad.tolist() == [2.0, 2.0, 2.0]  # written by that node
     constant = torch.ones(3)
     assert (constant * w).grad_fn.next_functions[0][0] is None  # no node for a leaf without grad
-    with torch.no_grad():
-        quiet = w[:2]  # a leaf that requires grad, but has no AccumulateGrad
-    assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            quiet = w[:2]  # a leaf that requires grad, but has no AccumulateGrad
+        assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
 
 
 def custom_operator():
@@ -857,7 +862,7 @@ RULES = {
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
     "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
-    "hook": ("pack hooks when a tensor is saved, in the forward pass (and in a backward with create_graph=True)", hook),
+    "hook": ("a tensor's post-accumulate-grad hook only reads it, and must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
@@ -865,7 +870,7 @@ RULES = {
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("while grad mode is on outside inference mode", autograd),
     "forward propagation": ("nor detach() and zeros_like(x), which uses x only for its shape", autograd),
-    "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
+    "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
     "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("an expand() view refuses in-place operations such as mul_() and copy_()", view),
@@ -879,7 +884,7 @@ RULES = {
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
     "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
-    "leaf node": ("except a view taken under no_grad, which has no such node", leaf_node),
+    "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
     "detach": ("shares storage with the original but is cut out of the graph", detach),
     "gradient accumulation": ("only to that of a non-leaf that retains its grad", gradient_accumulation),
