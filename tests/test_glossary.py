@@ -169,8 +169,20 @@ def autograd():
         assert (x * constant).grad_fn is None
     with torch.inference_mode(), torch.enable_grad():  # grad mode on inside inference mode: still not recorded
         assert torch.is_grad_enabled() and (x * constant).grad_fn is None
-    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2)):
-        assert fresh.grad_fn is None and not fresh.requires_grad  # float results, not recorded
+    class Marked(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            out = t * 2
+            ctx.mark_non_differentiable(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3),
+                  Marked.apply(x)):
+        assert fresh.dtype.is_floating_point and fresh.grad_fn is None and not fresh.requires_grad  # not recorded
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
     y.backward()
     assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
@@ -868,8 +880,8 @@ RULES = {
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("while grad mode is on outside inference mode", autograd),
-    "forward propagation": ("nor detach() and zeros_like(x), which uses x only for its shape", autograd),
+    "autograd": ("the outputs a custom Function marks as non-differentiable", autograd),
+    "forward propagation": ("nor detach(), histc() and zeros_like(x), which uses x only for its shape", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
     "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
