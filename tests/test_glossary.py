@@ -874,7 +874,7 @@ RULES = {
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
     "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
-    "hook": ("a tensor's post-accumulate-grad hook only reads it, and must return None", hook),
+    "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
