@@ -293,6 +293,15 @@ def pack_and_unpack():
     assert calls == []
 
 
+def unpack_hook():
+    pack_and_unpack()
+    calls = []
+    x = torch.ones(2, requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: calls.append("unpack") or t):
+        y = x.exp()  # saves its result
+    assert y.grad_fn._saved_result is not None and calls == ["unpack"]  # read outside backward: unpacked too
+
+
 def hook():
     seen = []
     w = torch.ones(2, requires_grad=True)
@@ -873,7 +882,7 @@ RULES = {
     "inference mode": ("still raises that tensor's counter", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
-    "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
+    "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
