@@ -167,6 +167,22 @@ def autograd():
         assert integer.grad_fn is None and not integer.requires_grad  # integer or bool: not recorded
     with torch.no_grad():
         assert (x * constant).grad_fn is None
+    with torch.inference_mode(), torch.enable_grad():  # grad mode on inside inference mode: still not recorded
+        assert torch.is_grad_enabled() and (x * constant).grad_fn is None
+    class Marked(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            out = t * 2
+            ctx.mark_non_differentiable(out)
+            return out
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3),
+                  Marked.apply(x)):
+        assert fresh.dtype.is_floating_point and fresh.grad_fn is None and not fresh.requires_grad  # not recorded
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
     y.backward()
     assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
@@ -277,6 +293,15 @@ def pack_and_unpack():
     assert calls == []
 
 
+def unpack_hook():
+    pack_and_unpack()
+    calls = []
+    x = torch.ones(2, requires_grad=True)
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: calls.append("unpack") or t):
+        y = x.exp()  # saves its result
+    assert y.grad_fn._saved_result is not None and calls == ["unpack"]  # read outside backward: unpacked too
+
+
 def hook():
     seen = []
     w = torch.ones(2, requires_grad=True)
@@ -288,6 +313,9 @@ def hook():
     seen.append("backward starts")
     y.sum().backward()
     assert seen == ["module forward hook", "backward starts", "node hook", "tensor hook"]
+    w.register_post_accumulate_grad_hook(lambda t: t.grad * 0)  # may not replace the gradient
+    with pytest.raises(RuntimeError, match="post accumulate grad hooks should return None"):
+        layer(w).sum().backward()
     pack_and_unpack()  # pack hooks: in the forward pass and in a create_graph backward
 
 
@@ -297,6 +325,14 @@ def vector_jacobian_product():
     y = x ** 2  # J = diag(2x)
     assert torch.autograd.grad(y, x, grad_outputs=v, retain_graph=True)[0].tolist() == [6.0, 16.0]
     assert y.backward(gradient=v) is None and x.grad.tolist() == [6.0, 16.0]
+    a = torch.tensor([[1.0, 2.0], [0.0, 3.0]])  # J = a, not symmetric: vᵀJ differs from Jv
+    x.grad = None
+    (a @ x).backward(gradient=v)
+    assert x.grad.tolist() == (v @ a).tolist() == [3.0, 18.0] and (a @ v).tolist() != [3.0, 18.0]
+    c, vc = torch.tensor(2 + 1j), torch.tensor([1 + 0.5j, -2j])  # holomorphic s = c z: J = c
+    z = torch.tensor([1 + 2j, 3 - 1j], requires_grad=True)
+    (returned,) = torch.autograd.grad(c * z, z, grad_outputs=vc)
+    assert torch.allclose(returned, (vc.conj() * c).conj()) and not torch.allclose(returned, vc * c)
 
 
 def subgradient():
@@ -358,6 +394,10 @@ def anomaly_detection():
             run()
     (torch.sqrt(x) * 0).backward()  # without it, the NaN goes through silently
     assert x.grad.isnan()
+    outside = torch.sqrt(x) * 0  # forward outside the mode: the node has no traceback
+    with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="No forward pass information available"), \
+            pytest.raises(RuntimeError, match="returned nan values"):
+        outside.backward()
 
 
 def automatic_differentiation():
@@ -389,12 +429,13 @@ def leaf_tensor():
     assert h.grad.tolist() == [3.0, 3.0] and h.retains_grad and a.grad is None
     loss.backward()
     assert h.grad.tolist() == [6.0, 6.0] and a.grad.tolist() == [6.0, 6.0]
-    # a view taken under no_grad is a leaf that requires grad, yet gets no .grad
-    with torch.no_grad():
-        quiet = a[:1]
-    assert quiet.is_leaf and quiet.requires_grad
-    (quiet * 2).sum().backward()
-    assert quiet.grad is None
+    # a view taken under no_grad or inference_mode is a leaf that requires grad, yet gets no .grad
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            quiet = a[:1]
+        assert quiet.is_leaf and quiet.requires_grad
+        (quiet * 2).sum().backward()
+        assert quiet.grad is None
     # a leaf whose only gradient is a custom Function's None gets no .grad
     class NoneForSecond(torch.autograd.Function):
         @staticmethod
@@ -432,7 +473,8 @@ def version_counter():
     assert x._version == 5
     x.data.mul_(2)
     x.numpy()[0] = 7.0
-    assert x._version == 5 and x[0].item() == 7.0  # not counted
+    x.untyped_storage()[4:8].copy_(torch.tensor([8.0]).untyped_storage())  # the bytes of x[1]
+    assert x._version == 5 and x[:2].tolist() == [7.0, 8.0]  # not counted
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -484,6 +526,10 @@ def view():
     assert quiet._version == inference._version == base._version == 3 and inference[0].item() == 6.0
     custom._base.add_(1)
     assert custom._version == custom._base._version
+    wide = base[0].expand(2, 3)
+    for refused in (lambda: wide.mul_(2), lambda: wide.copy_(torch.ones(2, 3))):
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
+            refused()
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
     with torch.inference_mode():
@@ -602,6 +648,23 @@ def mixed_precision():
         out = Decorated.apply(w)
     out.sum().backward()
     assert seen == [False, True]
+
+    class DecoratedSetupContext(torch.autograd.Function):  # the decorators need the forward(ctx, ...) style
+        @staticmethod
+        @torch.amp.custom_fwd(device_type="cpu")
+        def forward(a):
+            return a @ a
+
+        @staticmethod
+        def setup_context(ctx, inputs, output):
+            ctx.save_for_backward(inputs[0])
+
+        backward = staticmethod(torch.amp.custom_bwd(Plain.backward, device_type="cpu"))
+
+    with torch.autocast("cpu"):
+        out = DecoratedSetupContext.apply(w)
+    with pytest.raises(AttributeError, match="_fwd_used_autocast"):
+        out.sum().backward()
     seen.clear()
     with torch.autocast("cpu"):
         out = Plain.apply(w)
@@ -750,6 +813,9 @@ def grad_mode():
         worker.join()
         assert not torch.is_grad_enabled()
     assert seen == [True]  # another thread keeps its own switch, on by default
+    w = torch.ones(2, requires_grad=True)
+    with torch.inference_mode(), torch.enable_grad():
+        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet nothing recorded
 
 
 def evaluation_mode():
@@ -768,9 +834,10 @@ def leaf_node():
     assert w.grad.tolist() == [2.0, 2.0, 2.0]  # written by that node
     constant = torch.ones(3)
     assert (constant * w).grad_fn.next_functions[0][0] is None  # no node for a leaf without grad
-    with torch.no_grad():
-        quiet = w[:2]  # a leaf that requires grad, but has no AccumulateGrad
-    assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
+    for mode in (torch.no_grad, torch.inference_mode):
+        with mode():
+            quiet = w[:2]  # a leaf that requires grad, but has no AccumulateGrad
+        assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
 
 
 def custom_operator():
@@ -815,30 +882,30 @@ RULES = {
     "inference mode": ("still raises that tensor's counter", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
-    "unpack hook": ("each time the saved tensor is used", pack_and_unpack),
-    "hook": ("pack hooks when a tensor is saved, in the forward pass (and in a backward with create_graph=True)", hook),
-    "vector-Jacobian product": ("backward(gradient=v) adds it", vector_jacobian_product),
+    "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
+    "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
+    "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
-    "anomaly detection mode": ("returns NaN", anomaly_detection),
+    "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("give a floating-point or complex result", autograd),
-    "forward propagation": ("argmax, comparisons and integer casts are not recorded", autograd),
-    "leaf tensor": ("a leaf whose only gradient is the None that a custom Function's backward returns", leaf_tensor),
-    "version counter": ("through a NumPy array that shares the memory are not counted", version_counter),
+    "autograd": ("the outputs a custom Function marks as non-differentiable", autograd),
+    "forward propagation": ("nor detach(), histc() and zeros_like(x), which uses x only for its shape", autograd),
+    "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
+    "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("and so is that of a slice of an inference tensor", view),
+    "view": ("an expand() view refuses in-place operations such as mul_() and copy_()", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
-    "mixed precision": ("a backward() called inside the region runs it with autocast on", mixed_precision),
+    "mixed precision": ("with setup_context, the decorated backward fails", mixed_precision),
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "graph break": ("each one node in the backward graph", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("The thread-local switch", grad_mode),
+    "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
-    "leaf node": ("except a view taken under no_grad, which has no such node", leaf_node),
+    "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
     "detach": ("shares storage with the original but is cut out of the graph", detach),
     "gradient accumulation": ("only to that of a non-leaf that retains its grad", gradient_accumulation),
