@@ -61,10 +61,12 @@ KINDS = {"rule", "not-rule", "todo"}
 
 _EN_WORDS = (r"always|never|only|every|everything|each|any|anything|all|none|nothing|cannot|can't|"
              r"must|iff|exactly|whenever|whatever|by default|defaults?|the same as|one per|"
-             r"no longer|in (?:the )?order|first|last|before|after")
+             r"no longer|in (?:the )?order|first|last|before|after|no|neither|nor|whichever|regardless|"
+             r"not even|nobody|nowhere|one (?:entry |node |gradient )?(?:per|for each)")
 EN_UNIVERSAL = re.compile(rf"\b(?:{_EN_WORDS})\b", re.I)
 ZH_UNIVERSAL = re.compile(r"总是|总会|始终|从不|从来|永远|绝不|决不|只|仅|每|任何|所有|一切|全部|都|不能|无法|"
-                          r"不会|必须|必然|一定|当且仅当|默认|一律|唯一|相同|同样|顺序|之前|之后|最先|最后|首先")
+                          r"不会|必须|必然|一定|当且仅当|默认|一律|唯一|相同|同样|顺序|之前|之后|最先|最后|首先|无论|不论|均|皆|"
+                          r"毫无|并无|都不|一个也")
 
 # Fenced blocks that hold code or data, not prose (admonitions, glossaries and tables are prose).
 NOT_PROSE_FENCE = re.compile(
