@@ -737,7 +737,78 @@ def graph_break():
     out = torch.compile(f, backend="aot_eager")(x)
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert out.grad_fn.next_functions[0][0].name() == "CompiledFunctionBackward"
+    import inspect
+
+    from torch._inductor import compile_fx  # the default backend goes through AOTAutograd too
+    assert "aot_autograd(" in inspect.getsource(compile_fx._compile_fx_main)
+
+    def g(c, w):
+        y = c * 2  # graph 1 computes nothing requiring grad: no node
+        print("graph break")
+        k = (y * w).argmax()  # graph 2 computes something requiring grad (y * w): a node
+        print("graph break")
+        return (w * k).sum()  # graph 3: a node; graph 2's output k needs no grad, so no edge to it
+
     torch._dynamo.reset()
+    c, w = torch.ones(2), torch.ones(2, requires_grad=True)
+    assert torch._dynamo.explain(g)(c, w).graph_count == 3
+    out = torch.compile(g, backend="aot_eager")(c, w)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    names = [n.name() if n is not None else None for n, _ in out.grad_fn.next_functions]
+    assert sorted(names, key=str) == [None, "torch::autograd::AccumulateGrad"], names  # one node, not three
+
+    def h(c, w):
+        y = c * 2  # needs no grad
+        print("graph break")
+        return (y * w).sum()
+
+    torch._dynamo.reset()
+    out = torch.compile(h, backend="aot_eager")(c, w)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert [n for n, _ in out.grad_fn.next_functions if n is not None and n.name() == "CompiledFunctionBackward"] == []
+    torch._dynamo.reset()
+    out = torch.compile(h, backend="eager")(c, w)  # no AOTAutograd: the operations' own nodes
+    assert out.grad_fn.name() == "SumBackward0" and out.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    torch._dynamo.reset()
+
+
+def directed_acyclic_graph():
+    def assert_acyclic(root):
+        done, on_path = set(), set()
+
+        def visit(node):
+            assert node not in on_path, f"cycle through {node.name()}"
+            if node is None or node in done:
+                return
+            on_path.add(node)
+            for child, _ in node.next_functions:
+                visit(child)
+            on_path.discard(node)
+            done.add(node)
+
+        visit(root.grad_fn)
+        return len(done)
+
+    class Twice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.mark_dirty(t)
+            return t.mul_(2)
+
+        @staticmethod
+        def backward(ctx, g):
+            return 2 * g
+
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    z = y + y  # y used twice
+    y.mul_(3)  # in place: y gets a new node on top of its old one
+    y[0].add_(z[1])  # in place through a view: CopySlices
+    Twice.apply(y)  # a custom Function that modifies its input in place
+    out = (y.sum() + z.sum()) * y.sum()
+    assert assert_acyclic(out) >= 8
+    out.backward()
+    assert x.grad is not None
 
 
 def optimizer():
@@ -900,7 +971,8 @@ RULES = {
     "mixed precision": ("with setup_context, the decorated backward fails", mixed_precision),
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
-    "graph break": ("each one node in the backward graph", graph_break),
+    "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
+    "graph break": ("and a graph that computes nothing requiring grad becomes none", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
     "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
