@@ -885,8 +885,24 @@ def grad_mode():
         assert not torch.is_grad_enabled()
     assert seen == [True]  # another thread keeps its own switch, on by default
     w = torch.ones(2, requires_grad=True)
+    class Double(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
     with torch.inference_mode(), torch.enable_grad():
-        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet nothing recorded
+        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet no built-in operation recorded
+        assert (w * 2).grad_fn is None and w.exp().grad_fn is None and w[:1].grad_fn is None
+        y = Double.apply(w)  # a custom Function still records its node
+    assert y.is_inference() and y.grad_fn is not None and y.grad_fn.name() == "DoubleBackward"
+    y.backward(torch.ones(2))
+    assert w.grad.tolist() == [2.0, 2.0]
+    with torch.inference_mode():  # grad mode off: not even a custom Function's node
+        assert Double.apply(w).grad_fn is None
 
 
 def evaluation_mode():
@@ -975,7 +991,7 @@ RULES = {
     "graph break": ("and a graph that computes nothing requiring grad becomes none", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
+    "grad mode": ("a custom Function applied there still records its node", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
