@@ -530,6 +530,12 @@ def view():
     for refused in (lambda: wide.mul_(2), lambda: wide.copy_(torch.ones(2, 3))):
         with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
             refused()
+    wide.fill_(2.0)  # one value for every element: accepted
+    wide.zero_()
+    assert base[0].tolist() == [0.0, 0.0, 0.0]
+    same = base[0].expand(3)  # an expand() that repeats nothing accepts mul_()
+    same.mul_(2)
+    assert same._base is base
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
     with torch.inference_mode():
@@ -981,7 +987,7 @@ RULES = {
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
     "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("an expand() view refuses in-place operations such as mul_() and copy_()", view),
+    "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
     "mixed precision": ("with setup_context, the decorated backward fails", mixed_precision),
