@@ -183,6 +183,10 @@ def autograd():
     for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3),
                   Marked.apply(x)):
         assert fresh.dtype.is_floating_point and fresh.grad_fn is None and not fresh.requires_grad  # not recorded
+    for same in (x, y):  # a call that returns its input itself records nothing new
+        for call in (same.float(), same.to(torch.float32), same.contiguous()):
+            assert call is same and call.grad_fn is same.grad_fn
+    assert x.float().grad_fn is None and x.double().grad_fn is not None
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
     y.backward()
     assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
@@ -474,7 +478,11 @@ def version_counter():
     x.data.mul_(2)
     x.numpy()[0] = 7.0
     x.untyped_storage()[4:8].copy_(torch.tensor([8.0]).untyped_storage())  # the bytes of x[1]
-    assert x._version == 5 and x[:2].tolist() == [7.0, 8.0]  # not counted
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TypedStorage is deprecated
+        x.storage()[2] = 9.0
+    assert x._version == 5 and x.tolist()[:3] == [7.0, 8.0, 9.0]  # not counted
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -982,10 +990,10 @@ RULES = {
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("the outputs a custom Function marks as non-differentiable", autograd),
-    "forward propagation": ("nor detach(), histc() and zeros_like(x), which uses x only for its shape", autograd),
+    "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
+    "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
+    "version counter": ("(untyped_storage(), or the deprecated storage()) are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
