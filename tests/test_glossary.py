@@ -780,6 +780,17 @@ def graph_break():
     out = torch.compile(h, backend="aot_eager")(c, w)
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert [n for n, _ in out.grad_fn.next_functions if n is not None and n.name() == "CompiledFunctionBackward"] == []
+    def v(m):
+        y = m.t()  # graph 1 computes only a view of its input: an ordinary view node, no compiled one
+        print("graph break")
+        return (y * 2).sum()
+
+    torch._dynamo.reset()
+    m = torch.ones(2, 2, requires_grad=True)
+    out = torch.compile(v, backend="aot_eager")(m)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert [n.name() for n, _ in out.grad_fn.next_functions] == ["TBackward0"]
+    assert out.grad_fn.next_functions[0][0].next_functions[0][0].variable is m
     torch._dynamo.reset()
     out = torch.compile(h, backend="eager")(c, w)  # no AOTAutograd: the operations' own nodes
     assert out.grad_fn.name() == "SumBackward0" and out.grad_fn.next_functions[0][0].name() == "MulBackward0"
@@ -1002,7 +1013,7 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": ("and a graph that computes nothing requiring grad becomes none", graph_break),
+    "graph break": ("other than a view of an input becomes one node of the backward graph", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
     "grad mode": ("a custom Function applied there still records its node", grad_mode),
