@@ -513,6 +513,21 @@ def dynamic_graph():
     assert w.grad.item() == 6.0
 
 
+def control_flow():
+    dynamic_graph()  # the branch taken decides what autograd records
+
+    def branchy(x):
+        return x * 2 if x.sum() > 0 else x * 3
+
+    for sign, slope in ((1.0, 2.0), (-1.0, 3.0)):
+        x = torch.full((2,), sign, requires_grad=True)
+        branchy(x).sum().backward()
+        assert x.grad.tolist() == [slope, slope]
+        assert torch.func.grad(lambda t: branchy(t).sum())(torch.full((2,), sign)).tolist() == [slope, slope]
+    with pytest.raises(RuntimeError, match="data-dependent control flow"):
+        torch.func.vmap(branchy)(torch.ones(3, 2))  # vmap refuses the branch on a batched tensor
+
+
 def view():
     base = torch.zeros(2, 3)
     for v in (base[0], base.view(3, 2), base.t(), base[:, :1].expand(2, 3), base.unbind()[1], base.split(1)[0]):
@@ -1006,6 +1021,7 @@ RULES = {
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
     "version counter": ("(untyped_storage(), or the deprecated storage()) are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
+    "control flow": ("torch.func.vmap is an exception", control_flow),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
