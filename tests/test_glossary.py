@@ -295,6 +295,16 @@ def pack_and_unpack():
                                                   lambda t: calls.append("unpack") or t):
         torch.autograd.grad(y, x)  # without create_graph nothing is saved during backward
     assert calls == []
+    from torch.utils.checkpoint import checkpoint
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: t):
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            y = x ** 3  # an inner pair takes over
+        assert calls == []
+        y = x.sin() * x  # sin saves x, mul saves sin(x) and x
+        assert calls == ["pack"] * 3
+        calls.clear()
+        y = checkpoint(lambda t: t.sin() * t, x, use_reentrant=False)  # checkpoint's own pair takes over
+        assert calls == ["pack"]  # only checkpoint's saving of its input x, outside its own pair; not the three
 
 
 def unpack_hook():
@@ -1008,7 +1018,7 @@ RULES = {
     "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
     "inference mode": ("still raises that tensor's counter", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
-    "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
+    "pack hook": ("takes over from it there", pack_and_unpack),
     "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
