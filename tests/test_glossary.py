@@ -183,6 +183,10 @@ def autograd():
     for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3),
                   Marked.apply(x)):
         assert fresh.dtype.is_floating_point and fresh.grad_fn is None and not fresh.requires_grad  # not recorded
+    for same in (x, y):  # a call that returns its input itself records nothing new
+        for call in (same.float(), same.to(torch.float32), same.contiguous()):
+            assert call is same and call.grad_fn is same.grad_fn
+    assert x.float().grad_fn is None and x.double().grad_fn is not None
     (returned,) = torch.autograd.grad(y, x, retain_graph=True)
     y.backward()
     assert torch.equal(returned, x.grad) and x.grad.item() == 2.0
@@ -291,6 +295,16 @@ def pack_and_unpack():
                                                   lambda t: calls.append("unpack") or t):
         torch.autograd.grad(y, x)  # without create_graph nothing is saved during backward
     assert calls == []
+    from torch.utils.checkpoint import checkpoint
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: t):
+        with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+            y = x ** 3  # an inner pair takes over
+        assert calls == []
+        y = x.sin() * x  # sin saves x, mul saves sin(x) and x
+        assert calls == ["pack"] * 3
+        calls.clear()
+        y = checkpoint(lambda t: t.sin() * t, x, use_reentrant=False)  # checkpoint's own pair takes over
+        assert calls == ["pack"]  # only checkpoint's saving of its input x, outside its own pair; not the three
 
 
 def unpack_hook():
@@ -474,7 +488,11 @@ def version_counter():
     x.data.mul_(2)
     x.numpy()[0] = 7.0
     x.untyped_storage()[4:8].copy_(torch.tensor([8.0]).untyped_storage())  # the bytes of x[1]
-    assert x._version == 5 and x[:2].tolist() == [7.0, 8.0]  # not counted
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TypedStorage is deprecated
+        x.storage()[2] = 9.0
+    assert x._version == 5 and x.tolist()[:3] == [7.0, 8.0, 9.0]  # not counted
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -505,6 +523,21 @@ def dynamic_graph():
     assert w.grad.item() == 6.0
 
 
+def control_flow():
+    dynamic_graph()  # the branch taken decides what autograd records
+
+    def branchy(x):
+        return x * 2 if x.sum() > 0 else x * 3
+
+    for sign, slope in ((1.0, 2.0), (-1.0, 3.0)):
+        x = torch.full((2,), sign, requires_grad=True)
+        branchy(x).sum().backward()
+        assert x.grad.tolist() == [slope, slope]
+        assert torch.func.grad(lambda t: branchy(t).sum())(torch.full((2,), sign)).tolist() == [slope, slope]
+    with pytest.raises(RuntimeError, match="data-dependent control flow"):
+        torch.func.vmap(branchy)(torch.ones(3, 2))  # vmap refuses the branch on a batched tensor
+
+
 def view():
     base = torch.zeros(2, 3)
     for v in (base[0], base.view(3, 2), base.t(), base[:, :1].expand(2, 3), base.unbind()[1], base.split(1)[0]):
@@ -530,6 +563,12 @@ def view():
     for refused in (lambda: wide.mul_(2), lambda: wide.copy_(torch.ones(2, 3))):
         with pytest.raises(RuntimeError, match="more than one element of the written-to tensor"):
             refused()
+    wide.fill_(2.0)  # one value for every element: accepted
+    wide.zero_()
+    assert base[0].tolist() == [0.0, 0.0, 0.0]
+    same = base[0].expand(3)  # an expand() that repeats nothing accepts mul_()
+    same.mul_(2)
+    assert same._base is base
     for shared in (base.detach(), base.data):  # the same memory, but not views
         assert shared._base is None and shared.data_ptr() == base.data_ptr()
     with torch.inference_mode():
@@ -737,7 +776,89 @@ def graph_break():
     out = torch.compile(f, backend="aot_eager")(x)
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert out.grad_fn.next_functions[0][0].name() == "CompiledFunctionBackward"
+    import inspect
+
+    from torch._inductor import compile_fx  # the default backend goes through AOTAutograd too
+    assert "aot_autograd(" in inspect.getsource(compile_fx._compile_fx_main)
+
+    def g(c, w):
+        y = c * 2  # graph 1 computes nothing requiring grad: no node
+        print("graph break")
+        k = (y * w).argmax()  # graph 2 computes something requiring grad (y * w): a node
+        print("graph break")
+        return (w * k).sum()  # graph 3: a node; graph 2's output k needs no grad, so no edge to it
+
     torch._dynamo.reset()
+    c, w = torch.ones(2), torch.ones(2, requires_grad=True)
+    assert torch._dynamo.explain(g)(c, w).graph_count == 3
+    out = torch.compile(g, backend="aot_eager")(c, w)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    names = [n.name() if n is not None else None for n, _ in out.grad_fn.next_functions]
+    assert sorted(names, key=str) == [None, "torch::autograd::AccumulateGrad"], names  # one node, not three
+
+    def h(c, w):
+        y = c * 2  # needs no grad
+        print("graph break")
+        return (y * w).sum()
+
+    torch._dynamo.reset()
+    out = torch.compile(h, backend="aot_eager")(c, w)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert [n for n, _ in out.grad_fn.next_functions if n is not None and n.name() == "CompiledFunctionBackward"] == []
+    def v(m):
+        y = m.t()  # graph 1 computes only a view of its input: an ordinary view node, no compiled one
+        print("graph break")
+        return (y * 2).sum()
+
+    torch._dynamo.reset()
+    m = torch.ones(2, 2, requires_grad=True)
+    out = torch.compile(v, backend="aot_eager")(m)
+    assert out.grad_fn.name() == "CompiledFunctionBackward"
+    assert [n.name() for n, _ in out.grad_fn.next_functions] == ["TBackward0"]
+    assert out.grad_fn.next_functions[0][0].next_functions[0][0].variable is m
+    torch._dynamo.reset()
+    out = torch.compile(h, backend="eager")(c, w)  # no AOTAutograd: the operations' own nodes
+    assert out.grad_fn.name() == "SumBackward0" and out.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    torch._dynamo.reset()
+
+
+def directed_acyclic_graph():
+    def assert_acyclic(root):
+        done, on_path = set(), set()
+
+        def visit(node):
+            assert node not in on_path, f"cycle through {node.name()}"
+            if node is None or node in done:
+                return
+            on_path.add(node)
+            for child, _ in node.next_functions:
+                visit(child)
+            on_path.discard(node)
+            done.add(node)
+
+        visit(root.grad_fn)
+        return len(done)
+
+    class Twice(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            ctx.mark_dirty(t)
+            return t.mul_(2)
+
+        @staticmethod
+        def backward(ctx, g):
+            return 2 * g
+
+    x = torch.ones(3, requires_grad=True)
+    y = x * 2
+    z = y + y  # y used twice
+    y.mul_(3)  # in place: y gets a new node on top of its old one
+    y[0].add_(z[1])  # in place through a view: CopySlices
+    Twice.apply(y)  # a custom Function that modifies its input in place
+    out = (y.sum() + z.sum()) * y.sum()
+    assert assert_acyclic(out) >= 8
+    out.backward()
+    assert x.grad is not None
 
 
 def optimizer():
@@ -814,8 +935,24 @@ def grad_mode():
         assert not torch.is_grad_enabled()
     assert seen == [True]  # another thread keeps its own switch, on by default
     w = torch.ones(2, requires_grad=True)
+    class Double(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
     with torch.inference_mode(), torch.enable_grad():
-        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet nothing recorded
+        assert torch.is_grad_enabled() and not (w * 2).requires_grad  # on, yet no built-in operation recorded
+        assert (w * 2).grad_fn is None and w.exp().grad_fn is None and w[:1].grad_fn is None
+        y = Double.apply(w)  # a custom Function still records its node
+    assert y.is_inference() and y.grad_fn is not None and y.grad_fn.name() == "DoubleBackward"
+    y.backward(torch.ones(2))
+    assert w.grad.tolist() == [2.0, 2.0]
+    with torch.inference_mode():  # grad mode off: not even a custom Function's node
+        assert Double.apply(w).grad_fn is None
 
 
 def evaluation_mode():
@@ -881,7 +1018,7 @@ RULES = {
     "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
     "inference mode": ("still raises that tensor's counter", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
-    "pack hook": ("also during a backward with create_graph=True", pack_and_unpack),
+    "pack hook": ("takes over from it there", pack_and_unpack),
     "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
@@ -889,21 +1026,23 @@ RULES = {
     "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
-    "autograd": ("the outputs a custom Function marks as non-differentiable", autograd),
-    "forward propagation": ("nor detach(), histc() and zeros_like(x), which uses x only for its shape", autograd),
+    "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
+    "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ("or through the tensor's untyped_storage() are not counted", version_counter),
+    "version counter": ("(untyped_storage(), or the deprecated storage()) are not counted", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "view": ("an expand() view refuses in-place operations such as mul_() and copy_()", view),
+    "control flow": ("torch.func.vmap is an exception", control_flow),
+    "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
     "mixed precision": ("with setup_context, the decorated backward fails", mixed_precision),
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
-    "graph break": ("each one node in the backward graph", graph_break),
+    "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
+    "graph break": ("other than a view of an input becomes one node of the backward graph", graph_break),
     "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("even where enable_grad() turns grad mode back on", grad_mode),
+    "grad mode": ("a custom Function applied there still records its node", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
