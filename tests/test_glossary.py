@@ -25,6 +25,7 @@ def glossary(folder: str) -> dict[str, tuple[str, str]]:
     body = re.search(r"```\{glossary\}\n(?::sorted:\n)?(.*?)^```", text, re.S | re.M).group(1)
     entries = {}
     for term, definition in re.findall(r"^(\S.*)\n  (.+)$", body, re.M):
+        definition = definition.replace("\\_", "_")  # as it renders: \_ keeps an underscore from starting emphasis
         other = re.search(r"(?:Chinese: |英文：)(.+?)[.。]$", definition)
         assert other, f"docs/{folder}/glossary.md, {term!r}: end the definition with its other-language name"
         entries[term] = (definition, other.group(1))
@@ -56,6 +57,23 @@ def test_glossary_is_sorted(folder):
 
 def test_same_terms_both_ways():
     assert {en: other for en, (_, other) in EN.items()} == {other: zh for zh, (_, other) in ZH.items()}
+
+
+@pytest.mark.parametrize("folder", ["en", "zh"])
+def test_definitions_render_as_plain_text(folder):
+    """A definition is Markdown: an underscore beside punctuation or a space (mul_(), ._base, _version)
+    can open or close emphasis and italicize the text between two names. Write it as \\_ there."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"dollarmath"}), RendererHTML)
+    text = (guide_site.DOCS / folder / "glossary.md").read_text(encoding="utf-8")
+    body = re.search(r"```\{glossary\}\n(?::sorted:\n)?(.*?)^```", text, re.S | re.M).group(1)
+    emphasized = {term: re.findall(r"<(em|strong)>(.*?)</\1>", parser.render(definition))
+                  for term, definition in re.findall(r"^(\S.*)\n  (.+)$", body, re.M)}
+    emphasized = {term: found for term, found in emphasized.items() if found}
+    assert not emphasized, f"docs/{folder}/glossary.md: escape the underscores (\\_) that emphasize: {emphasized}"
 
 
 def test_glossary_agrees_with_terms_tsv():
