@@ -405,6 +405,20 @@ def frozen_parameters():
     frozen = torch.nn.Parameter(torch.ones(2), requires_grad=False)
     (frozen * torch.ones(2, requires_grad=True)).sum().backward()
     assert frozen.grad is None  # backward() gives it nothing
+    p, q = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    lbfgs = torch.optim.LBFGS([p, q], lr=0.1, max_iter=3)
+
+    def closure():
+        lbfgs.zero_grad()
+        loss = ((q - 2) ** 2).sum() + (((p - 3) ** 2).sum() if p.requires_grad else 0)
+        loss.backward()
+        return loss
+
+    lbfgs.step(closure)
+    p.requires_grad_(False)  # frozen after a step with a gradient
+    before = p.detach().clone()
+    lbfgs.step(closure)
+    assert p.grad is None and not torch.equal(before, p.detach())  # LBFGS still moves it
 
 
 def anomaly_detection():
@@ -511,6 +525,9 @@ def version_counter():
         warnings.simplefilter("ignore")  # TypedStorage is deprecated
         x.storage()[2] = 9.0
     assert x._version == 5 and x.tolist()[:3] == [7.0, 8.0, 9.0]  # not counted
+    torch.from_numpy(x.numpy()).add_(1)
+    torch.from_dlpack(x).add_(1)
+    assert x._version == 5 and x.tolist()[:3] == [9.0, 10.0, 11.0]  # nor through tensors made from its memory
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -554,6 +571,25 @@ def control_flow():
         assert torch.func.grad(lambda t: branchy(t).sum())(torch.full((2,), sign)).tolist() == [slope, slope]
     with pytest.raises(RuntimeError, match="data-dependent control flow"):
         torch.func.vmap(branchy)(torch.ones(3, 2))  # vmap refuses the branch on a batched tensor
+    assert torch.func.vmap(lambda a, b: branchy(b) * a, in_dims=(0, None))(torch.ones(3), torch.ones(2)).shape == (3, 2)
+    torch._dynamo.reset()
+    assert torch.compile(branchy, backend="eager")(-torch.ones(2)).tolist() == [-3.0, -3.0]  # a graph break: fine
+    torch._dynamo.reset()  # else the graph-broken code compiled above is reused
+    with pytest.raises(Exception, match="[Dd]ata-dependent"):
+        torch.compile(branchy, backend="eager", fullgraph=True)(torch.ones(2))
+
+    class Branchy(torch.nn.Module):
+        def forward(self, x):
+            return branchy(x)
+
+    with pytest.raises(Exception, match="data-dependent"):
+        torch.export.export(Branchy(), (torch.ones(2),))
+    torch._dynamo.reset()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit.trace is deprecated; it also warns about the branch
+        traced = torch.jit.trace(branchy, torch.ones(2))
+    assert traced(-torch.ones(2)).tolist() == [-2.0, -2.0] != branchy(-torch.ones(2)).tolist()  # the branch it saw
 
 
 def view():
@@ -802,9 +838,9 @@ def graph_break():
     def g(c, w):
         y = c * 2  # graph 1 computes nothing requiring grad: no node
         print("graph break")
-        k = (y * w).argmax()  # graph 2 computes something requiring grad (y * w): a node
+        k = (y * w).argmax()  # graph 2 computes y * w, which requires grad, but returns only k: no node
         print("graph break")
-        return (w * k).sum()  # graph 3: a node; graph 2's output k needs no grad, so no edge to it
+        return (w * k).sum()  # graph 3 returns something requiring grad: a node
 
     torch._dynamo.reset()
     c, w = torch.ones(2), torch.ones(2, requires_grad=True)
@@ -813,6 +849,11 @@ def graph_break():
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     names = [n.name() if n is not None else None for n, _ in out.grad_fn.next_functions]
     assert sorted(names, key=str) == [None, "torch::autograd::AccumulateGrad"], names  # one node, not three
+    torch._dynamo.reset()
+    seen = []
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: seen.append(t) or t, lambda t: t):
+        k = torch.compile(lambda c, w: (c * 2 * w).argmax(), backend="aot_eager")(c, w)
+    assert k.grad_fn is None and not k.requires_grad and seen == []  # computed y * w, returned none of it: no node
 
     def h(c, w):
         y = c * 2  # needs no grad
@@ -893,6 +934,44 @@ def optimizer():
         step = kind([p, q], lr=0.1, weight_decay=0.1)
         step.step()
         assert p.tolist() == [1.0, 1.0] and q.tolist() != [1.0, 1.0], kind.__name__  # p: .grad None
+    assert optimizer_moves_a_parameter_without_grad() == {"LBFGS"}
+
+
+def optimizer_moves_a_parameter_without_grad() -> set[str]:
+    """Each optimizer of torch.optim steps p and q with gradients, then q alone: which ones still move p?"""
+    moved = set()
+    for name in dir(torch.optim):
+        kind = getattr(torch.optim, name)
+        if not (isinstance(kind, type) and issubclass(kind, torch.optim.Optimizer)) or name in ("Optimizer", "SparseAdam"):
+            continue
+        p, q = torch.nn.Parameter(torch.ones(2, 2)), torch.nn.Parameter(torch.ones(2, 2))  # 2-D: Muon wants it
+        step = kind([p, q], lr=0.1)
+
+        def closure(both):
+            step.zero_grad()
+            loss = ((q - 2) ** 2).sum() + both * ((p - 3) ** 2).sum()
+            loss.backward()
+            if not both:
+                p.grad = None
+            return loss
+
+        step.step(lambda: closure(1))
+        before = p.detach().clone()
+        step.step(lambda: closure(0))
+        if not torch.equal(before, p.detach()):
+            moved.add(name)
+    e = torch.nn.Embedding(3, 2, sparse=True)
+    other = torch.nn.Embedding(3, 2, sparse=True)
+    step = torch.optim.SparseAdam([e.weight, other.weight], lr=0.1)
+    (e(torch.tensor([0])).sum() + other(torch.tensor([1])).sum()).backward()
+    step.step()
+    e.weight.grad, other.weight.grad = None, None
+    other(torch.tensor([1])).sum().backward()
+    before = e.weight.detach().clone()
+    step.step()
+    if not torch.equal(before, e.weight.detach()):
+        moved.add("SparseAdam")
+    return moved
 
 
 def gradient():
@@ -1041,15 +1120,15 @@ RULES = {
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
+    "frozen parameters": ("except LBFGS, which can still move one that had a gradient", frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ("(untyped_storage(), or the deprecated storage()) are not counted", version_counter),
+    "version counter": ("or a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)", version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "control flow": ("torch.func.vmap is an exception", control_flow),
+    "control flow": ("the deprecated torch.jit.trace, which keeps only the branch it saw", control_flow),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
@@ -1057,8 +1136,8 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": ("other than a view of an input becomes one node of the backward graph", graph_break),
-    "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
+    "graph break": ("even one that computes something requiring grad along the way", graph_break),
+    "optimizer": ("except LBFGS's, which counts that .grad as zero", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
     "grad mode": ("a custom Function applied there still records its node", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
