@@ -1051,6 +1051,15 @@ def grad_mode():
     with torch.inference_mode():  # grad mode off: not even a custom Function's node
         assert Double.apply(w).grad_fn is None
 
+    @torch.library.custom_op("glossary_check::double", mutates_args=())
+    def double(x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+    double.register_autograd(lambda ctx, g: g * 2)
+    assert double(w).grad_fn is not None  # recorded outside inference mode
+    with torch.inference_mode(), torch.enable_grad():
+        assert double(w).grad_fn is None  # a custom operator is not, unlike a custom Function
+
 
 def evaluation_mode():
     layer = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5), torch.nn.BatchNorm1d(2)).eval()
@@ -1139,7 +1148,7 @@ RULES = {
     "graph break": ("even one that computes something requiring grad along the way", graph_break),
     "optimizer": ("except LBFGS's, which counts that .grad as zero", optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("a custom Function applied there still records its node", grad_mode),
+    "grad mode": ("nor an operator made with torch.library.custom_op, even where", grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
