@@ -229,9 +229,18 @@ def inference_mode():
     with pytest.raises(RuntimeError, match="do not track version counter"):
         _ = t._version
     assert (t + w).requires_grad  # read by an ordinary operation: fine
-    for forbidden in (lambda: t * w, lambda: t.add_(1), lambda: t.requires_grad_()):
+    for forbidden in (lambda: t * w, lambda: t.requires_grad_(), lambda: torch.nn.Parameter(t)):
         with pytest.raises(RuntimeError, match="nference"):
             forbidden()
+    assert t.tolist() == [1.0, 1.0, 1.0]
+    for change, after in [(lambda: t.add_(1), [2.0, 2.0, 2.0]), (lambda: t[:1].mul_(5), [10.0, 2.0, 2.0]),
+                          (lambda: t.copy_(torch.zeros(3)), [0.0, 0.0, 0.0])]:
+        with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
+            change()
+        assert t.tolist() == after  # raised, but only after the change was made
+    t.detach().add_(1)  # through detach() or .data: no error
+    t.data.add_(1)
+    assert torch.is_inference(t.detach()) and t.tolist() == [2.0, 2.0, 2.0]
 
 
 def saved_tensors():
@@ -1138,7 +1147,7 @@ def detach():
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
     "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
-    "inference mode": ("still raises that tensor's counter", inference_mode),
+    "inference mode": ("raises an error only after the change is made", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
     "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
