@@ -170,6 +170,13 @@ def no_grad_mode():
         row * 2
     with pytest.raises(RuntimeError, match="view was created in no_grad mode"):
         _ = row.is_leaf
+    layer = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        row = layer.weight[0]
+    layer(torch.ones(1, 2)).sum().backward()
+    before = layer.weight.detach().clone()
+    torch.optim.SGD(layer.parameters(), lr=0.1, fused=True).step()  # changes the base, uncounted
+    assert not torch.equal(before, layer.weight.detach()) and (row * 2).requires_grad  # still usable
     import torch.autograd.forward_ad as fwAD
     with fwAD.dual_level(), torch.no_grad():
         assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent.item() == 4.0
@@ -1146,7 +1153,7 @@ def detach():
 
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
+    "no-grad mode": ("unless the change escapes the version counter, as a step with fused=True does", no_grad_mode),
     "inference mode": ("raises an error only after the change is made", inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
