@@ -104,7 +104,8 @@ def test_twin_definitions_name_the_same_code(term):
     assert en_code == zh_code, f"{term} / {zh_term}: en names {en_code}, zh names {zh_code}"
 
 
-# Each rule: the words of the English definition that state it, and a check that fails if false.
+# Each rule: the words of the English definition that state it (a phrase, or a tuple of them), and a check that
+# fails if false.
 
 def scalar():
     from autograd_guide.cases import tensor_cases
@@ -1153,23 +1154,25 @@ def detach():
 
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": ("unless the change escapes the version counter, as a step with fused=True does", no_grad_mode),
-    "inference mode": ("raises an error only after the change is made", inference_mode),
+    "no-grad mode": (("and so does nn.Parameter", "unless the change escapes the version counter, as a step with fused=True does"), no_grad_mode),
+    "inference mode": (("still raises that tensor's counter", "raises an error only after the change is made"), inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
     "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": ("except LBFGS, which can still move one that had a gradient", frozen_parameters),
+    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them", "except LBFGS, which can still move one that had a gradient"),
+                          frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ("except the step of an optimizer built with fused=True", version_counter),
+    "version counter": (("except the step of an optimizer built with fused=True", "(untyped_storage(), or the deprecated storage()) are not counted",
+                         "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)"), version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "control flow": ("the deprecated torch.jit.trace, which keeps only the branch it saw", control_flow),
+    "control flow": (("except under torch.func.vmap", "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
@@ -1177,10 +1180,13 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": ("even one that computes something requiring grad along the way", graph_break),
-    "optimizer": ("except LBFGS's, which counts that .grad as zero", optimizer),
+    "graph break": (("other than a view of an input becomes one node of the backward graph",
+                     "even one that computes something requiring grad along the way"), graph_break),
+    "optimizer": (("unless that tensor retains its grad or the optimizer is built with differentiable=True",
+                   "except LBFGS's, which counts that .grad as zero"), optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("nor an operator made with torch.library.custom_op, even where", grad_mode),
+    "grad mode": (("a custom Function applied there still records its node", "nor an operator made with torch.library.custom_op, even where"),
+                  grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
@@ -1192,5 +1198,6 @@ RULES = {
 @pytest.mark.parametrize("term", sorted(RULES))
 def test_definition_rule_holds(term):
     words, check = RULES[term]
-    assert words in EN[term][0], f"docs/en/glossary.md, {term!r} no longer says {words!r}: update its check here"
+    for phrase in (words,) if isinstance(words, str) else words:
+        assert phrase in EN[term][0], f"docs/en/glossary.md, {term!r} no longer says {phrase!r}: update its check here"
     check()
