@@ -25,6 +25,7 @@ def glossary(folder: str) -> dict[str, tuple[str, str]]:
     body = re.search(r"```\{glossary\}\n(?::sorted:\n)?(.*?)^```", text, re.S | re.M).group(1)
     entries = {}
     for term, definition in re.findall(r"^(\S.*)\n  (.+)$", body, re.M):
+        definition = definition.replace("\\_", "_")  # as it renders: \_ keeps an underscore from starting emphasis
         other = re.search(r"(?:Chinese: |英文：)(.+?)[.。]$", definition)
         assert other, f"docs/{folder}/glossary.md, {term!r}: end the definition with its other-language name"
         entries[term] = (definition, other.group(1))
@@ -58,6 +59,23 @@ def test_same_terms_both_ways():
     assert {en: other for en, (_, other) in EN.items()} == {other: zh for zh, (_, other) in ZH.items()}
 
 
+@pytest.mark.parametrize("folder", ["en", "zh"])
+def test_definitions_render_as_plain_text(folder):
+    """A definition is Markdown: an underscore beside punctuation or a space (mul_(), ._base, _version)
+    can open or close emphasis and italicize the text between two names. Write it as \\_ there."""
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    parser = create_md_parser(MdParserConfig(enable_extensions={"dollarmath"}), RendererHTML)
+    text = (guide_site.DOCS / folder / "glossary.md").read_text(encoding="utf-8")
+    body = re.search(r"```\{glossary\}\n(?::sorted:\n)?(.*?)^```", text, re.S | re.M).group(1)
+    emphasized = {term: re.findall(r"<(em|strong)>(.*?)</\1>", parser.render(definition))
+                  for term, definition in re.findall(r"^(\S.*)\n  (.+)$", body, re.M)}
+    emphasized = {term: found for term, found in emphasized.items() if found}
+    assert not emphasized, f"docs/{folder}/glossary.md: escape the underscores (\\_) that emphasize: {emphasized}"
+
+
 def test_glossary_agrees_with_terms_tsv():
     tsv = terms_tsv()
     wrong = {en: (zh, tsv.get(en)) for en, (_, zh) in EN.items() if tsv.get(en) != zh}
@@ -86,7 +104,8 @@ def test_twin_definitions_name_the_same_code(term):
     assert en_code == zh_code, f"{term} / {zh_term}: en names {en_code}, zh names {zh_code}"
 
 
-# Each rule: the words of the English definition that state it, and a check that fails if false.
+# Each rule: the words of the English definition that state it (a phrase, or a tuple of them), and a check that
+# fails if false.
 
 def scalar():
     from autograd_guide.cases import tensor_cases
@@ -152,6 +171,13 @@ def no_grad_mode():
         row * 2
     with pytest.raises(RuntimeError, match="view was created in no_grad mode"):
         _ = row.is_leaf
+    layer = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        row = layer.weight[0]
+    layer(torch.ones(1, 2)).sum().backward()
+    before = layer.weight.detach().clone()
+    torch.optim.SGD(layer.parameters(), lr=0.1, fused=True).step()  # changes the base, uncounted
+    assert not torch.equal(before, layer.weight.detach()) and (row * 2).requires_grad  # still usable
     import torch.autograd.forward_ad as fwAD
     with fwAD.dual_level(), torch.no_grad():
         assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent.item() == 4.0
@@ -211,9 +237,18 @@ def inference_mode():
     with pytest.raises(RuntimeError, match="do not track version counter"):
         _ = t._version
     assert (t + w).requires_grad  # read by an ordinary operation: fine
-    for forbidden in (lambda: t * w, lambda: t.add_(1), lambda: t.requires_grad_()):
+    for forbidden in (lambda: t * w, lambda: t.requires_grad_(), lambda: torch.nn.Parameter(t)):
         with pytest.raises(RuntimeError, match="nference"):
             forbidden()
+    assert t.tolist() == [1.0, 1.0, 1.0]
+    for change, after in [(lambda: t.add_(1), [2.0, 2.0, 2.0]), (lambda: t[:1].mul_(5), [10.0, 2.0, 2.0]),
+                          (lambda: t.copy_(torch.zeros(3)), [0.0, 0.0, 0.0])]:
+        with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
+            change()
+        assert t.tolist() == after  # raised, but only after the change was made
+    t.detach().add_(1)  # through detach() or .data: no error
+    t.data.add_(1)
+    assert torch.is_inference(t.detach()) and t.tolist() == [2.0, 2.0, 2.0]
 
 
 def saved_tensors():
@@ -387,6 +422,20 @@ def frozen_parameters():
     frozen = torch.nn.Parameter(torch.ones(2), requires_grad=False)
     (frozen * torch.ones(2, requires_grad=True)).sum().backward()
     assert frozen.grad is None  # backward() gives it nothing
+    p, q = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    lbfgs = torch.optim.LBFGS([p, q], lr=0.1, max_iter=3)
+
+    def closure():
+        lbfgs.zero_grad()
+        loss = ((q - 2) ** 2).sum() + (((p - 3) ** 2).sum() if p.requires_grad else 0)
+        loss.backward()
+        return loss
+
+    lbfgs.step(closure)
+    p.requires_grad_(False)  # frozen after a step with a gradient
+    before = p.detach().clone()
+    lbfgs.step(closure)
+    assert p.grad is None and not torch.equal(before, p.detach())  # LBFGS still moves it
 
 
 def anomaly_detection():
@@ -493,6 +542,25 @@ def version_counter():
         warnings.simplefilter("ignore")  # TypedStorage is deprecated
         x.storage()[2] = 9.0
     assert x._version == 5 and x.tolist()[:3] == [7.0, 8.0, 9.0]  # not counted
+    torch.from_numpy(x.numpy()).add_(1)
+    torch.from_dlpack(x).add_(1)
+    assert x._version == 5 and x.tolist()[:3] == [9.0, 10.0, 11.0]  # nor through tensors made from its memory
+    # a fused optimizer step changes the parameter in place without raising its counter: backward misses it
+    for kind in (torch.optim.SGD, torch.optim.Adam, torch.optim.AdamW, torch.optim.Adagrad):
+        for fused in (False, True):
+            p = torch.nn.Parameter(torch.ones(2))
+            y = (p * p).sum()  # saves p
+            p.grad = torch.ones(2)
+            before = p._version
+            kind([p], lr=0.1, fused=fused).step()
+            assert p.tolist() != [1.0, 1.0] and (p._version == before) == fused, (kind.__name__, fused)
+            p.grad = None
+            if fused:
+                y.backward()  # no error: the new values are used
+                assert torch.equal(p.grad, 2 * p.detach())
+            else:
+                with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                    y.backward()
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -536,6 +604,25 @@ def control_flow():
         assert torch.func.grad(lambda t: branchy(t).sum())(torch.full((2,), sign)).tolist() == [slope, slope]
     with pytest.raises(RuntimeError, match="data-dependent control flow"):
         torch.func.vmap(branchy)(torch.ones(3, 2))  # vmap refuses the branch on a batched tensor
+    assert torch.func.vmap(lambda a, b: branchy(b) * a, in_dims=(0, None))(torch.ones(3), torch.ones(2)).shape == (3, 2)
+    torch._dynamo.reset()
+    assert torch.compile(branchy, backend="eager")(-torch.ones(2)).tolist() == [-3.0, -3.0]  # a graph break: fine
+    torch._dynamo.reset()  # else the graph-broken code compiled above is reused
+    with pytest.raises(Exception, match="[Dd]ata-dependent"):
+        torch.compile(branchy, backend="eager", fullgraph=True)(torch.ones(2))
+
+    class Branchy(torch.nn.Module):
+        def forward(self, x):
+            return branchy(x)
+
+    with pytest.raises(Exception, match="data-dependent"):
+        torch.export.export(Branchy(), (torch.ones(2),))
+    torch._dynamo.reset()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.jit.trace is deprecated; it also warns about the branch
+        traced = torch.jit.trace(branchy, torch.ones(2))
+    assert traced(-torch.ones(2)).tolist() == [-2.0, -2.0] != branchy(-torch.ones(2)).tolist()  # the branch it saw
 
 
 def view():
@@ -784,9 +871,9 @@ def graph_break():
     def g(c, w):
         y = c * 2  # graph 1 computes nothing requiring grad: no node
         print("graph break")
-        k = (y * w).argmax()  # graph 2 computes something requiring grad (y * w): a node
+        k = (y * w).argmax()  # graph 2 computes y * w, which requires grad, but returns only k: no node
         print("graph break")
-        return (w * k).sum()  # graph 3: a node; graph 2's output k needs no grad, so no edge to it
+        return (w * k).sum()  # graph 3 returns something requiring grad: a node
 
     torch._dynamo.reset()
     c, w = torch.ones(2), torch.ones(2, requires_grad=True)
@@ -795,6 +882,11 @@ def graph_break():
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     names = [n.name() if n is not None else None for n, _ in out.grad_fn.next_functions]
     assert sorted(names, key=str) == [None, "torch::autograd::AccumulateGrad"], names  # one node, not three
+    torch._dynamo.reset()
+    seen = []
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: seen.append(t) or t, lambda t: t):
+        k = torch.compile(lambda c, w: (c * 2 * w).argmax(), backend="aot_eager")(c, w)
+    assert k.grad_fn is None and not k.requires_grad and seen == []  # computed y * w, returned none of it: no node
 
     def h(c, w):
         y = c * 2  # needs no grad
@@ -875,6 +967,44 @@ def optimizer():
         step = kind([p, q], lr=0.1, weight_decay=0.1)
         step.step()
         assert p.tolist() == [1.0, 1.0] and q.tolist() != [1.0, 1.0], kind.__name__  # p: .grad None
+    assert optimizer_moves_a_parameter_without_grad() == {"LBFGS"}
+
+
+def optimizer_moves_a_parameter_without_grad() -> set[str]:
+    """Each optimizer of torch.optim steps p and q with gradients, then q alone: which ones still move p?"""
+    moved = set()
+    for name in dir(torch.optim):
+        kind = getattr(torch.optim, name)
+        if not (isinstance(kind, type) and issubclass(kind, torch.optim.Optimizer)) or name in ("Optimizer", "SparseAdam"):
+            continue
+        p, q = torch.nn.Parameter(torch.ones(2, 2)), torch.nn.Parameter(torch.ones(2, 2))  # 2-D: Muon wants it
+        step = kind([p, q], lr=0.1)
+
+        def closure(both):
+            step.zero_grad()
+            loss = ((q - 2) ** 2).sum() + both * ((p - 3) ** 2).sum()
+            loss.backward()
+            if not both:
+                p.grad = None
+            return loss
+
+        step.step(lambda: closure(1))
+        before = p.detach().clone()
+        step.step(lambda: closure(0))
+        if not torch.equal(before, p.detach()):
+            moved.add(name)
+    e = torch.nn.Embedding(3, 2, sparse=True)
+    other = torch.nn.Embedding(3, 2, sparse=True)
+    step = torch.optim.SparseAdam([e.weight, other.weight], lr=0.1)
+    (e(torch.tensor([0])).sum() + other(torch.tensor([1])).sum()).backward()
+    step.step()
+    e.weight.grad, other.weight.grad = None, None
+    other(torch.tensor([1])).sum().backward()
+    before = e.weight.detach().clone()
+    step.step()
+    if not torch.equal(before, e.weight.detach()):
+        moved.add("SparseAdam")
+    return moved
 
 
 def gradient():
@@ -954,6 +1084,15 @@ def grad_mode():
     with torch.inference_mode():  # grad mode off: not even a custom Function's node
         assert Double.apply(w).grad_fn is None
 
+    @torch.library.custom_op("glossary_check::double", mutates_args=())
+    def double(x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+    double.register_autograd(lambda ctx, g: g * 2)
+    assert double(w).grad_fn is not None  # recorded outside inference mode
+    with torch.inference_mode(), torch.enable_grad():
+        assert double(w).grad_fn is None  # a custom operator is not, unlike a custom Function
+
 
 def evaluation_mode():
     layer = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5), torch.nn.BatchNorm1d(2)).eval()
@@ -1015,23 +1154,25 @@ def detach():
 
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": ("and so does nn.Parameter", no_grad_mode),
-    "inference mode": ("still raises that tensor's counter", inference_mode),
+    "no-grad mode": (("and so does nn.Parameter", "unless the change escapes the version counter, as a step with fused=True does"), no_grad_mode),
+    "inference mode": (("still raises that tensor's counter", "raises an error only after the change is made"), inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
     "unpack hook": ("and also whenever code reads it through grad_fn._saved_*", unpack_hook),
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": ("even by plain SGD, and even an all-zero one moves them", frozen_parameters),
+    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them", "except LBFGS, which can still move one that had a gradient"),
+                          frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ("(untyped_storage(), or the deprecated storage()) are not counted", version_counter),
+    "version counter": (("except the step of an optimizer built with fused=True", "(untyped_storage(), or the deprecated storage()) are not counted",
+                         "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)"), version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "control flow": ("torch.func.vmap is an exception", control_flow),
+    "control flow": (("except under torch.func.vmap", "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
@@ -1039,10 +1180,13 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": ("other than a view of an input becomes one node of the backward graph", graph_break),
-    "optimizer": ("unless that tensor retains its grad or the optimizer is built with differentiable=True", optimizer),
+    "graph break": (("other than a view of an input becomes one node of the backward graph",
+                     "even one that computes something requiring grad along the way"), graph_break),
+    "optimizer": (("unless that tensor retains its grad or the optimizer is built with differentiable=True",
+                   "except LBFGS's, which counts that .grad as zero"), optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ("a custom Function applied there still records its node", grad_mode),
+    "grad mode": (("a custom Function applied there still records its node", "nor an operator made with torch.library.custom_op, even where"),
+                  grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),
@@ -1054,5 +1198,6 @@ RULES = {
 @pytest.mark.parametrize("term", sorted(RULES))
 def test_definition_rule_holds(term):
     words, check = RULES[term]
-    assert words in EN[term][0], f"docs/en/glossary.md, {term!r} no longer says {words!r}: update its check here"
+    for phrase in (words,) if isinstance(words, str) else words:
+        assert phrase in EN[term][0], f"docs/en/glossary.md, {term!r} no longer says {phrase!r}: update its check here"
     check()
