@@ -419,6 +419,11 @@ def frozen_parameters():
         before = layer.weight.clone()
         optimizer.step()
         assert torch.equal(layer.weight, before), options  # .grad None: skipped
+    for options, moves in (({"momentum": 0.9}, False), ({"weight_decay": 0.1}, True)):  # an optimizer that never stepped it
+        weight = torch.nn.Parameter(torch.ones(2), requires_grad=False)
+        weight.grad = torch.zeros(2)
+        torch.optim.SGD([weight], lr=0.1, **options).step()
+        assert (weight.tolist() != [1.0, 1.0]) == moves, options  # momentum: no buffer yet, so a zero .grad moves nothing
     frozen = torch.nn.Parameter(torch.ones(2), requires_grad=False)
     (frozen * torch.ones(2, requires_grad=True)).sum().backward()
     assert frozen.grad is None  # backward() gives it nothing
@@ -1162,7 +1167,7 @@ RULES = {
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them", "except LBFGS, which can still move one that had a gradient"),
+    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them under weight decay, or under momentum once the optimizer has stepped them", "except LBFGS, which can still move one that had a gradient"),
                           frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
