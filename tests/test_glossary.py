@@ -419,6 +419,11 @@ def frozen_parameters():
         before = layer.weight.clone()
         optimizer.step()
         assert torch.equal(layer.weight, before), options  # .grad None: skipped
+    for options, moves in (({"momentum": 0.9}, False), ({"weight_decay": 0.1}, True)):  # an optimizer that never stepped it
+        weight = torch.nn.Parameter(torch.ones(2), requires_grad=False)
+        weight.grad = torch.zeros(2)
+        torch.optim.SGD([weight], lr=0.1, **options).step()
+        assert (weight.tolist() != [1.0, 1.0]) == moves, options  # momentum: no buffer yet, so a zero .grad moves nothing
     frozen = torch.nn.Parameter(torch.ones(2), requires_grad=False)
     (frozen * torch.ones(2, requires_grad=True)).sum().backward()
     assert frozen.grad is None  # backward() gives it nothing
@@ -908,6 +913,21 @@ def graph_break():
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert [n.name() for n, _ in out.grad_fn.next_functions] == ["TBackward0"]
     assert out.grad_fn.next_functions[0][0].next_functions[0][0].variable is m
+    def u(y):
+        return y, y.detach() * 3  # returns its input unchanged (it requires grad): it comes out as itself, no node
+
+    def u_(y):
+        y.mul_(2)  # returns its input changed in place: a node
+        return y
+
+    torch._dynamo.reset()
+    y = w * 2
+    kept, _ = torch.compile(u, backend="aot_eager")(y)
+    assert kept is y and kept.grad_fn.name() == "MulBackward0"
+    torch._dynamo.reset()
+    y = w * 2
+    changed = torch.compile(u_, backend="aot_eager")(y)
+    assert changed is y and "CompiledFunctionBackward" in [n.name() for n, _ in changed.grad_fn.next_functions if n is not None]
     torch._dynamo.reset()
     out = torch.compile(h, backend="eager")(c, w)  # no AOTAutograd: the operations' own nodes
     assert out.grad_fn.name() == "SumBackward0" and out.grad_fn.next_functions[0][0].name() == "MulBackward0"
@@ -1162,7 +1182,7 @@ RULES = {
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them", "except LBFGS, which can still move one that had a gradient"),
+    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them under weight decay, or under momentum once the optimizer has stepped them", "except LBFGS, which can still move one that had a gradient"),
                           frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
@@ -1180,7 +1200,7 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": (("other than a view of an input becomes one node of the backward graph",
+    "graph break": (("other than an input it leaves unchanged or a view of an input becomes one node of the backward graph",
                      "even one that computes something requiring grad along the way"), graph_break),
     "optimizer": (("unless that tensor retains its grad or the optimizer is built with differentiable=True",
                    "except LBFGS's, which counts that .grad as zero"), optimizer),
