@@ -566,6 +566,14 @@ def version_counter():
             else:
                 with pytest.raises(RuntimeError, match="modified by an inplace operation"):
                     y.backward()
+    # so does GradScaler.unscale_, which divides the gradients in place
+    p = torch.nn.Parameter(torch.ones(2))
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    scaler.scale((p * p).sum()).backward()
+    opt = torch.optim.SGD([p], lr=0.1)
+    grad, before = p.grad, p.grad._version
+    scaler.unscale_(opt)
+    assert p.grad is grad and p.grad.tolist() == [2.0, 2.0] and p.grad._version == before
     with torch.inference_mode():
         t = torch.ones(1)
     with pytest.raises(RuntimeError, match="do not track version counter"):
@@ -1189,7 +1197,7 @@ RULES = {
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": (("except the step of an optimizer built with fused=True", "(untyped_storage(), or the deprecated storage()) are not counted",
+    "version counter": (("except the step of an optimizer built with fused=True and GradScaler.unscale_()", "(untyped_storage(), or the deprecated storage()) are not counted",
                          "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)"), version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
     "control flow": (("except under torch.func.vmap", "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
