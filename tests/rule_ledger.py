@@ -18,9 +18,10 @@ Each such sentence of `docs/<lang>/<page>.md` needs a row in `docs/rules/<lang>/
     why = "about the guide, not PyTorch"
 
 `check` may also be a list. A sentence without a universal word may have a row too (a rule
-worded without one, so that its twin's section names the same checks). A sentence edited in the page no longer matches its row: the test
-then names both, and the row is reviewed again. The zh ledger names the same checks, section by
-section, so the twins state the same rules (tests/test_rule_ledger.py).
+worded without one, so that its twin's section names the same checks). A sentence edited in the
+page no longer matches its row: the test then names both, and the row is reviewed again. The zh
+ledger names the same checks, section by section, so the twins state the same rules
+(tests/test_rule_ledger.py).
 
     python tests/rule_ledger.py            # list what the ledgers lack, page by page
     python tests/rule_ledger.py --stub     # append a kind = "todo" row for each uncovered sentence

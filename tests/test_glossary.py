@@ -116,7 +116,7 @@ def scalar():
             assert x.grad.tolist() == torch.full(shape, 3.0).tolist()
             (g,) = torch.autograd.grad(x * 3, x)  # the same for torch.autograd.grad
             assert g.tolist() == torch.full(shape, 3.0).tolist()
-    for name, make in tensor_cases().items():
+    for _name, make in tensor_cases().items():
         t = make()
         one = t.reshape(-1)[:1].sum(dim=0, keepdim=True)  # one element, from every kind of tensor
         if t.is_complex():
@@ -1008,7 +1008,7 @@ def optimizer_moves_a_parameter_without_grad() -> set[str]:
         p, q = torch.nn.Parameter(torch.ones(2, 2)), torch.nn.Parameter(torch.ones(2, 2))  # 2-D: Muon wants it
         step = kind([p, q], lr=0.1)
 
-        def closure(both):
+        def closure(both, step=step, p=p, q=q):
             step.zero_grad()
             loss = ((q - 2) ** 2).sum() + both * ((p - 3) ** 2).sum()
             loss.backward()
@@ -1182,7 +1182,9 @@ def detach():
 
 RULES = {
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": (("and so does nn.Parameter", "unless the change escapes the version counter, as a step with fused=True does"), no_grad_mode),
+    "no-grad mode": ((
+        "and so does nn.Parameter",
+        "unless the change escapes the version counter, as a step with fused=True does"), no_grad_mode),
     "inference mode": (("still raises that tensor's counter", "raises an error only after the change is made"), inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
@@ -1190,17 +1192,23 @@ RULES = {
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": (("even by plain SGD, and even an all-zero one moves them under weight decay, or under momentum once the optimizer has stepped them", "except LBFGS, which can still move one that had a gradient"),
-                          frozen_parameters),
+    "frozen parameters": ((
+        "even by plain SGD, and even an all-zero one moves them under weight decay, "
+        "or under momentum once the optimizer has stepped them",
+        "except LBFGS, which can still move one that had a gradient"), frozen_parameters),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": (("except the step of an optimizer built with fused=True and GradScaler.unscale_()", "(untyped_storage(), or the deprecated storage()) are not counted",
+    "version counter": ((
+        "except the step of an optimizer built with fused=True and GradScaler.unscale_()",
+        "(untyped_storage(), or the deprecated storage()) are not counted",
                          "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)"), version_counter),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "control flow": (("except under torch.func.vmap", "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
+    "control flow": ((
+        "except under torch.func.vmap",
+        "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
@@ -1213,7 +1221,9 @@ RULES = {
     "optimizer": (("unless that tensor retains its grad or the optimizer is built with differentiable=True",
                    "except LBFGS's, which counts that .grad as zero"), optimizer),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": (("a custom Function applied there still records its node", "nor an operator made with torch.library.custom_op, even where"),
+    "grad mode": ((
+        "a custom Function applied there still records its node",
+        "nor an operator made with torch.library.custom_op, even where"),
                   grad_mode),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
