@@ -35,8 +35,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
+from guide_site import DOCS, ROOT
+
 LEDGER = DOCS / "rules"
 
 # The exception classes of the guide's content rules ("Rules and their exceptions"), one name each.
