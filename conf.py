@@ -63,7 +63,6 @@ extensions = [
     "stream_output",
     "rebuild_fixes",
     "notebook_downloads",
-    "figure_alt",
     "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
@@ -96,7 +95,7 @@ html_static_path = ["docs/_static"]  # relative to this folder
 html_favicon = "docs/_static/favicon.svg"  # browsers ask for /favicon.ico when a page names none
 templates_path = ["docs/_templates"]
 html_css_files = ["guide.css"]
-html_js_files = [("stepper.js", {"defer": "defer"})]  # step-throughs (autograd_guide.flow)
+html_js_files = [("stepper.js", {"defer": "defer"}), ("figures.js", {"defer": "defer"})]  # step-throughs, wide figures
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False
 html_search_scorer = str(ROOT / "docs" / "search_scorer.js")  # ranks titles holding more query words first

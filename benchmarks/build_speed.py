@@ -93,7 +93,7 @@ def _run_cells():  # its own names: a page's `last = ...` must not replace the r
             exec(compile(tree, f"cell-{number}", "exec"), globals())
             if last is not None:
                 value = eval(compile(ast.Expression(last.value), f"cell-{number}", "eval"), globals())
-                getattr(value, "_repr_svg_", lambda: repr(value))()
+                getattr(value, "_repr_html_", lambda: repr(value))()
         except Exception as error:
             if not may_raise:
                 raise

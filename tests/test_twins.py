@@ -1,6 +1,5 @@
 """zh and en twins: same pages, same code, same doctests, same executed outputs."""
 
-import base64
 import difflib
 import html
 import re
@@ -14,7 +13,7 @@ from paths import is_notebook, pages
 from stream_output import join_chunks
 
 import guide_site
-from autograd_guide.graph import LEGEND
+from autograd_guide.figure import LEGEND
 
 DOCS = guide_site.DOCS
 CACHE = cache_folder(guide_site.CACHE)  # the cache `nox -s docs` filled
@@ -72,17 +71,17 @@ def test_page_has_setup_cell_first(page):
         assert first.metadata.get("tags") == ["remove-cell"], f"docs/{folder}/{page}.md: tag the setup cell remove-cell"
 
 
-# Whole entries and, for a caption of several lines (drawn as one <text> each), each line.
-LEGEND_WORDS = {zh: en for key in LEGEND["zh"]
-                for zh, en in zip([LEGEND["zh"][key], *LEGEND["zh"][key].split("\n")],
-                                  [LEGEND["en"][key], *LEGEND["en"][key].split("\n")])}
-STEP_FIGURES = re.compile(r'<img src="data:image/svg\+xml;base64,([^"]*)"')
+# A figure's own words (autograd_guide.figure): its legend and words in the other language compare equal.
+FIGURE_WORDS = {LEGEND["zh"][key]: LEGEND["en"][key] for key in LEGEND["zh"]}
+FIGURE = re.compile(r"<svg [^>]*>.*?</svg>", re.S)
+LEGEND_ITEM = re.compile(r"<li>(?:<span [^>]*></span>)?([^<]*)</li>")
 
 
-def svg_texts(svg: str) -> list[str]:
-    """The words drawn in a figure, with the zh legend translated, so twins compare equal."""
-    texts = [html.unescape(text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
-    return [LEGEND_WORDS.get(text, text) for text in texts]
+def figure_words(page: str) -> list[list[str]]:
+    """The words drawn in each figure of an output, then its legend's, the zh ones translated."""
+    figures = [[html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)] for svg in FIGURE.findall(page)]
+    legend = [FIGURE_WORDS.get(html.unescape(t), html.unescape(t)) for t in LEGEND_ITEM.findall(page)]
+    return [*figures, legend]
 
 
 def executed_outputs(folder: str, page: str) -> list[list]:
@@ -96,11 +95,9 @@ def executed_outputs(folder: str, page: str) -> list[list]:
         outputs = []
         for out in join_chunks(cell.get("outputs", [])):  # a stream may arrive in chunks
             data = out.get("data", {})
-            if "image/svg+xml" in data:
-                outputs.append(("figure", svg_texts(data["image/svg+xml"])))
-            elif 'class="flow-steps"' in data.get("text/html", ""):  # a step-through: its figures' words
-                svgs = [base64.b64decode(svg).decode("utf-8") for svg in STEP_FIGURES.findall(data["text/html"])]
-                outputs.append(("steps", [svg_texts(svg) for svg in svgs]))
+            page = data.get("text/html", "")
+            if 'class="autograd-graph"' in page or 'class="flow-steps"' in page:  # a graph, or a step-through
+                outputs.append(("figure", figure_words(page)))
             elif data:
                 outputs.append(("data", {k: v for k, v in data.items() if k.startswith("text/")}))
             elif out["output_type"] == "stream":

@@ -10,11 +10,14 @@ import re
 import tokenize
 from pathlib import Path
 
+from docutils import nodes
 from myst_nb.core.read import read_myst_markdown_notebook
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ConfigError
 from sphinx.util import logging
+from sphinx.util.nodes import make_id
 
 import guide_site
 
@@ -84,6 +87,26 @@ def _jieba_dictionary(config: Config, doctreedir: Path) -> Path:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.write_text(text, encoding="utf-8")
     return path
+
+
+def english_term_ids(app: Sphinx, doctree) -> None:
+    """Each Chinese glossary term also answers to its English twin's id (``#term-leaf-tensor``), first:
+    Sphinx numbers non-ASCII terms (``#term-48``), which shifts when a term is added. Graph figures
+    link their nodes to these ids (autograd_guide.figure.TERMS)."""
+    if not app.config.language.startswith("zh"):
+        return
+    english = {}
+    for line in Path(app.config.TERMS_FILE).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            en, zh = line.split("\t")[:2]
+            english[zh.strip()] = en.strip()
+    for glossary in doctree.findall(addnodes.glossary):
+        for term in glossary.findall(nodes.term):
+            text = term.astext()
+            if text not in english:
+                logger.warning("glossary term %r has no row in docs/terms.tsv", text, type="bilingual", location=term)
+                continue
+            term["ids"].insert(0, make_id(app.env, doctree, "term", english[text]))
 
 
 def strip_comments(source: str) -> str:
@@ -179,6 +202,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("TERMS_FILE", "", "env")
     app.connect("config-inited", configure_language, priority=400)
     app.connect("builder-inited", check_twins)
+    app.connect("doctree-read", english_term_ids)
     app.connect("html-page-context", add_twin_links)
     app.add_js_file("switcher.js", loading_method="defer")  # keeps the section when switching language
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

