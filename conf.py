@@ -64,6 +64,7 @@ extensions = [
     "rebuild_fixes",
     "notebook_downloads",
     "figure_alt",
+    "error_messages",  # a pasted error message finds its section of errors.md in the search
     "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
@@ -72,7 +73,7 @@ extensions = [
 ]
 
 # -- MyST and execution -------------------------------------------------------
-myst_enable_extensions = ["dollarmath"]
+myst_enable_extensions = ["dollarmath", "attrs_block"]  # attrs_block: {.class} on the next block (errors.md)
 myst_heading_anchors = 3
 # Executed outputs live in one jupyter-cache shared by both languages: an unchanged
 # page is never run again, and a prose-only edit runs nothing. docs/_ext/execution_cache.py
