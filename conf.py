@@ -63,6 +63,7 @@ extensions = [
     "stream_output",
     "rebuild_fixes",
     "notebook_downloads",
+    "error_messages",  # a pasted error message finds its section of errors.md in the search
     "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
@@ -71,7 +72,7 @@ extensions = [
 ]
 
 # -- MyST and execution -------------------------------------------------------
-myst_enable_extensions = ["dollarmath"]
+myst_enable_extensions = ["dollarmath", "attrs_block"]  # attrs_block: {.class} on the next block (errors.md)
 myst_heading_anchors = 3
 # Executed outputs live in one jupyter-cache shared by both languages: an unchanged
 # page is never run again, and a prose-only edit runs nothing. docs/_ext/execution_cache.py
@@ -94,7 +95,7 @@ html_theme = "furo"
 html_static_path = ["docs/_static"]  # relative to this folder
 html_favicon = "docs/_static/favicon.svg"  # browsers ask for /favicon.ico when a page names none
 templates_path = ["docs/_templates"]
-html_css_files = ["guide.css"]
+html_css_files = ["guide.css", "phone.css"]  # phone.css: tables, copy button, type sizes at 390 px
 html_js_files = [("stepper.js", {"defer": "defer"}), ("figures.js", {"defer": "defer"})]  # step-throughs, wide figures
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False

@@ -3,13 +3,15 @@
 //   shorter, more specific title. Sphinx scores a page by its best single word, so for
 //   "leaf tensor" every page with "tensor" in its title tied with "Leaf and non-leaf tensors";
 // - an index entry (a glossary term) counts like a title match, not 100: the page that teaches
-//   叶子张量 comes before the glossary line that defines it.
+//   叶子张量 comes before the glossary line that defines it. A query of three words or more that an
+//   index entry holds is a pasted error message (docs/_ext/error_messages.py): it keeps its score
+//   (50 to 100), so the errors page's section comes first.
 var Scorer = {
   score: (result) => {
     const [docname, title, anchor, descr, rawScore, filename, kind] = result;
-    const score = kind === "index" ? Math.min(rawScore, Scorer.title) : rawScore;
     const query = new URLSearchParams(window.location.search).get("q") || "";
     const words = splitQuery(query.toLowerCase());
+    const score = kind === "index" && words.length < 3 ? Math.min(rawScore, Scorer.title) : rawScore;
     const titleWords = splitQuery(title.toLowerCase());
     const inTitle = words.filter((word) => title.toLowerCase().includes(word)).length;
     return score + 3 * inTitle + inTitle / Math.max(titleWords.length, 1);

@@ -329,3 +329,150 @@ def test_chinese_headings_break_between_words_on_a_phone(visit):
     assert wrapped, "no Chinese heading wraps at 390 px: the check would see nothing"
     assert not inside, "headings broken inside a word:\n" + "\n".join(inside)
     assert not v.errors, f"console errors: {v.errors}"
+
+
+# Phone typography (docs/_static/phone.css): tables, the copy button, Chinese line height, heading
+# sizes and the errors page's short headings, at 390 px.
+TABLE = re.compile(r'<table class="docutils')
+TABLES = """() => [...document.querySelectorAll("article table.docutils")].map((table) => {
+  const em = parseFloat(getComputedStyle(table).fontSize);
+  const box = table.closest(".table-wrapper") || table.parentElement;
+  const style = getComputedStyle(box);
+  return {
+    narrowest: Math.min(...[...table.querySelectorAll("th, td")].map((cell) => cell.getBoundingClientRect().width)) / em,
+    overflows: box.scrollWidth > box.clientWidth + 1,
+    scrolls: ["auto", "scroll"].includes(style.overflowX),
+    cue: style.backgroundImage.includes("gradient"),
+  };
+})"""
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_tables_readable_at_phone_width(site, visit, folder):
+    """No column is squeezed below 4em (a header one character per line); a table wider than the
+    column scrolls in its own box, which shows that it does (a shadow at the edge)."""
+    pages = sorted(p.name for p in (site / folder).glob("*.html") if TABLE.search(p.read_text(encoding="utf-8")))
+    assert "leaf-tensors.html" in pages, pages
+    v = visit(**PHONE)
+    problems = []
+    for name in pages:
+        v.page.goto(f"{v.base_url}{folder}/{name}", wait_until="load")
+        for index, table in enumerate(v.page.evaluate(TABLES)):
+            where = f"{folder}/{name} table {index}"
+            if table["narrowest"] < 4:
+                problems.append(f"{where}: a column {table['narrowest']:.1f}em wide")
+            if table["overflows"] and not (table["scrolls"] and table["cue"]):
+                problems.append(f"{where} is wider than its box, which does not scroll with a visible cue: {table}")
+        overflow = v.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 1:
+            problems.append(f"{folder}/{name} scrolls sideways by {overflow}px")
+    assert not problems, "\n".join(problems)
+
+
+# The copy button's opacity, size, outline, and the contrast of its icon against its background.
+COPY_BUTTON = """(button) => {
+  const style = getComputedStyle(button), box = button.getBoundingClientRect();
+  const luminance = (color) => {
+    const [r, g, b] = color.match(/[\\d.]+/g).slice(0, 3).map((c) => {
+      c = Number(c) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+  return {opacity: parseFloat(style.opacity), width: box.width, height: box.height,
+          outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1,
+          contrast: (light + 0.05) / (dark + 0.05)};
+}"""
+SHOWN = "(button) => parseFloat(getComputedStyle(button).opacity) > 0.5"  # furo fades it in over 300 ms
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_copy_button_shows_on_a_touch_phone(visit, theme):
+    """A touch screen has no hover: the button is always shown, a 24 px target, its icon in contrast."""
+    page = visit(theme=theme, **PHONE).open("en/leaf-tensors.html")
+    button = page.locator("article div.highlight button.copybtn").first
+    button.scroll_into_view_if_needed()
+    page.wait_for_function(SHOWN, arg=button.element_handle(), timeout=3000)
+    shown = button.evaluate(COPY_BUTTON)
+    assert shown["width"] >= 24 and shown["height"] >= 24, shown
+    assert shown["contrast"] >= 3, shown
+
+
+@pytest.mark.parametrize("target", ["button", "code"])
+def test_copy_button_shows_with_keyboard_focus(visit, target):
+    """With a mouse the button waits for a hover; with the keyboard on it, or on its code block (which
+    takes focus when it scrolls sideways: scroll-focus.js), it is shown, the button with an outline."""
+    page = visit(viewport={"width": 390, "height": 844}).open("en/leaf-tensors.html")
+    block = page.locator("article div.highlight:has(> pre[tabindex='0'])").first
+    button = block.locator("button.copybtn")
+    assert button.evaluate(COPY_BUTTON)["opacity"] < 0.5, "shown before any hover or focus: the check would see nothing"
+    focused = button if target == "button" else block.locator("pre")
+    focused.focus()
+    page.keyboard.press("Shift+Tab")  # leave and come back by keyboard, so that it is :focus-visible
+    page.keyboard.press("Tab")
+    assert focused.evaluate("e => e === document.activeElement && e.matches(':focus-visible')")
+    page.wait_for_function(SHOWN, arg=button.element_handle(), timeout=3000)
+    shown = button.evaluate(COPY_BUTTON)
+    assert shown["width"] >= 24 and shown["height"] >= 24 and shown["contrast"] >= 3, shown
+    assert shown["outline"] or target == "code", shown
+
+
+# Line height over font size for the first body paragraphs and list items, the headings and the code.
+LINE_HEIGHTS = """() => {
+  const ratio = (e) => parseFloat(getComputedStyle(e).lineHeight) / parseFloat(getComputedStyle(e).fontSize);
+  const all = (selector) => [...document.querySelectorAll(selector)].slice(0, 20).map(ratio);
+  return {body: all("article section > p, article section > ul > li"), headings: all("article :is(h1, h2, h3)"),
+          code: all("article div.highlight pre")};
+}"""
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_chinese_body_text_has_room_between_lines(visit, folder):
+    page = visit(**PHONE).open(f"{folder}/leaf-tensors.html")
+    ratios = page.evaluate(LINE_HEIGHTS)
+    assert ratios["body"] and ratios["headings"] and ratios["code"], ratios
+    if folder == "zh":
+        assert min(ratios["body"]) >= 1.7, ratios["body"]
+    else:
+        assert max(ratios["body"]) < 1.7, ratios["body"]  # Latin text keeps furo's 1.5
+    assert max(ratios["headings"] + ratios["code"]) < 1.7, ratios
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_headings_sized_for_a_phone(visit, folder):
+    page = visit(**PHONE).open(f"{folder}/leaf-tensors.html")
+    size = page.evaluate("""() => Object.fromEntries(["h1", "h2", "h3", "section > p"].map(
+      (s) => [s, parseFloat(getComputedStyle(document.querySelector("article " + s)).fontSize)]))""")
+    assert size["h2"] <= 24 and size["h1"] <= 32, size
+    assert size["h1"] > size["h2"] > size["h3"] > size["section > p"], size
+
+
+# Each h2 of the errors page: its lines at this width, whether its section shows an error (a traceback
+# or a warning), and whether the message follows the heading as a subtitle that fits the column.
+ERROR_SECTIONS = """() => [...document.querySelectorAll("article section > h2")].map((heading) => {
+  const section = heading.parentElement, subtitle = heading.nextElementSibling;
+  const fits = (e) => e.scrollWidth <= e.clientWidth + 1;
+  return {
+    heading: heading.textContent.replace(/\\u00b6$/, ""),
+    lines: Math.round(heading.getBoundingClientRect().height / parseFloat(getComputedStyle(heading).lineHeight)),
+    error: !!section.querySelector(":scope > .cell .output:is(.traceback, .stderr)"),
+    subtitle: !!subtitle && subtitle.matches("p.error-message") && !!subtitle.querySelector("code") && fits(subtitle),
+  };
+})"""
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_error_headings_are_short_with_the_message_under_them(visit, folder):
+    """At 390 px each error's heading takes at most two lines, and the message it names follows it
+    as a code subtitle that wraps inside the column."""
+    page = visit(**PHONE).open(f"{folder}/errors.html")
+    sections = [s for s in page.evaluate(ERROR_SECTIONS) if s["error"]]
+    assert len(sections) >= 10, sections
+    long = [f"{s['heading']!r}: {s['lines']} lines" for s in sections if s["lines"] > 2]
+    missing = [s["heading"] for s in sections if not s["subtitle"]]
+    assert not long, "headings over two lines:\n" + "\n".join(long)
+    assert not missing, f"sections without a fitting .error-message subtitle: {missing}"
+    assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{folder}-errors-phone.png"))

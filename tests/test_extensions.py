@@ -61,3 +61,20 @@ def test_code_cell_memo_is_dropped_when_its_logic_changes(tmp_path):
     assert CodeCellCache(memo)(page) == ["# tags: []\nprint(1)"]
     memo.write_text(json.dumps({"version": CODE_CELLS_VERSION, "pages": stale}), encoding="utf-8")
     assert CodeCellCache(memo)(page) == ["stripped by older logic"]  # a valid memo is used
+
+
+def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section():
+    """docs/_ext/error_messages.py: the phrase a reader pastes into the search finds its section."""
+    from error_messages import index_error_messages
+    from sphinx import addnodes
+
+    message = "Trying to backward through the graph a second time"
+    section = nodes.section(ids=["a-second-backward-pass"])
+    subtitle = nodes.paragraph(classes=["error-message"])
+    subtitle += nodes.literal(text=message)
+    section += [nodes.title(text="A second backward pass"), subtitle, nodes.paragraph(text="Cause: ...")]
+    doctree = nodes.document(None, None)
+    doctree += section
+    index_error_messages(None, doctree, "errors")
+    entries = [node["entries"] for node in doctree.findall(addnodes.index)]
+    assert entries == [[("single", message, "a-second-backward-pass", "main", None)]]
