@@ -6,6 +6,7 @@ path in $CHROMIUM. Screenshots land in _build/screenshots/.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
