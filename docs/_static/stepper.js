@@ -26,9 +26,9 @@
     const show = (index) => {
       current = Math.max(0, Math.min(steps.length - 1, index));
       steps.forEach((step, i) => { step.hidden = i !== current; });
-      const where = steps[current].querySelector(".flow-where").textContent;
-      counter.textContent = where;
-      heard.textContent = `${where}: `;
+      const where = steps[current].querySelector(".flow-where");
+      counter.textContent = where.textContent;
+      heard.textContent = where.textContent + where.nextSibling.textContent; // with its colon
       what.textContent = steps[current].querySelector(".flow-what").textContent;
       const focused = document.activeElement;
       previous.disabled = current === 0;
