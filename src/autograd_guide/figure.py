@@ -81,9 +81,16 @@ def _round(text: str) -> str:
     return re.sub(r"-?\d+\.\d+", lambda m: f"{float(m[0]):.1f}".removesuffix(".0"), text)
 
 
+# Helvetica's advance widths, in ems, of the characters a gradient is written with (Arial and
+# Liberation Sans, which browsers draw the figures with, share them); others count as 0.6 em.
+_WIDTHS = {**dict.fromkeys("0123456789", 0.556), **dict.fromkeys(".,[] ", 0.278), "-": 0.333, "(": 0.333,
+           ")": 0.333, "e": 0.556, "+": 0.584}
+
+
 def edge_box_width(text: str, fontsize: float) -> float:
-    """The width of the light box under an edge's text: Graphviz's own estimate for the text."""
-    return len(text) * fontsize * 0.6 + 4
+    """The width of the light box under an edge's text: the text's own width and a little room, so
+    that boxes of edges side by side do not cover each other's text."""
+    return sum(_WIDTHS.get(char, 0.6) for char in text) * fontsize + 6
 
 
 def compact_svg(svg: str, parts: dict[str, Part], description: str, marks: dict[str, str] | None = None,
