@@ -393,7 +393,7 @@ COPY_BUTTON = """(button) => {
           outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 1,
           contrast: (light + 0.05) / (dark + 0.05)};
 }"""
-SHOWN = "(button) => parseFloat(getComputedStyle(button).opacity) > 0.5"  # furo fades it in over 300 ms
+SHOWN = "(button) => parseFloat(getComputedStyle(button).opacity) > 0.99"  # furo fades it in over 300 ms
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

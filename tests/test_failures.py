@@ -158,13 +158,3 @@ def test_downloads_in_every_execution_mode(tmp_path, mode):
     notebook = json.loads((root / "en" / "html" / "_downloads" / "notebooks" / "page.ipynb").read_text("utf-8"))
     (cell,) = [c for c in notebook["cells"] if c["cell_type"] == "code" and "".join(c["source"]) == "print(6 * 7)"]
     assert ["".join(o.get("text", "")) for o in cell["outputs"]] == (["42\n"] if mode == "force" else [])
-
-
-def test_a_figure_without_text_alternative_fails_the_build(tmp_path):
-    """A plot (no graph description in its SVG) must say what it shows: the build names it."""
-    plot = ('%config InlineBackend.figure_formats = ["svg"]\nimport matplotlib.pyplot as plt\n'
-            'plt.plot([1, 2])\nplt.show()')
-    root = write_site(tmp_path, both(page("Plot", plot)))
-    status, output = build(root)
-    assert status != 0
-    assert "page.md" in output and "has no text alternative" in output, output

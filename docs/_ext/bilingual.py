@@ -89,6 +89,9 @@ def _jieba_dictionary(config: Config, doctreedir: Path) -> Path:
     return path
 
 
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
 def english_term_ids(app: Sphinx, doctree) -> None:
     """Each Chinese glossary term also answers to its English twin's id (``#term-leaf-tensor``), first:
     Sphinx numbers non-ASCII terms (``#term-48``), which shifts when a term is added. Graph figures
@@ -103,6 +106,8 @@ def english_term_ids(app: Sphinx, doctree) -> None:
     for glossary in doctree.findall(addnodes.glossary):
         for term in glossary.findall(nodes.term):
             text = term.astext()
+            if not CJK.search(text):
+                continue  # an id of its own words already: term-<text>
             if text not in english:
                 logger.warning("glossary term %r has no row in docs/terms.tsv", text, type="bilingual", location=term)
                 continue
