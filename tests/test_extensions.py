@@ -78,3 +78,21 @@ def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section(
     index_error_messages(None, doctree, "errors")
     entries = [node["entries"] for node in doctree.findall(addnodes.index)]
     assert entries == [[("single", message, "a-second-backward-pass", "main", None)]]
+
+
+def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
+    import page_actions
+
+    import guide_site
+
+    monkeypatch.setattr(guide_site, "REPOSITORY", "https://github.com/someone/autograd-guide")
+    monkeypatch.setattr(guide_site, "SITE_URL", "https://someone.github.io/autograd-guide/")
+    assert page_actions.colab_url("zh", "detach") == (
+        "https://colab.research.google.com/github/someone/autograd-guide/blob/notebooks/zh/detach.ipynb")
+    assert page_actions.source_url("en", "detach") == "https://github.com/someone/autograd-guide/blob/main/docs/en/detach.md"
+    report = page_actions.report_url("en", "detach", "detach() and .data")
+    assert report.startswith("https://github.com/someone/autograd-guide/issues/new?title=en/detach%3A%20&body=")
+    assert "https%3A//someone.github.io/autograd-guide/en/detach.html" in report
+    monkeypatch.setattr(guide_site, "REPOSITORY", None)
+    assert page_actions.colab_url("zh", "detach") is page_actions.source_url("zh", "detach") is None
+    assert page_actions.report_url("zh", "detach", "t") is None
