@@ -70,7 +70,7 @@ extensions = [
     "stream_output",
     "rebuild_fixes",
     "notebook_downloads",
-    "error_messages",  # a pasted error message finds its section of errors.md in the search
+    "search_entries",  # a pasted error message, or a reader's words (docs/search_synonyms.tsv), find their section
     "page_actions",  # the links at the top of each page; level and reading time in the contents
     "accessibility",
     "mathml",

@@ -63,9 +63,9 @@ def test_code_cell_memo_is_dropped_when_its_logic_changes(tmp_path):
     assert CodeCellCache(memo)(page) == ["stripped by older logic"]  # a valid memo is used
 
 
-def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section():
-    """docs/_ext/error_messages.py: the phrase a reader pastes into the search finds its section."""
-    from error_messages import index_error_messages
+def test_error_messages_and_synonyms_become_search_entries_of_their_sections(monkeypatch, tmp_path):
+    """docs/_ext/search_entries.py: the phrase a reader pastes or types finds its section."""
+    import search_entries
     from sphinx import addnodes
 
     message = "Trying to backward through the graph a second time"
@@ -75,9 +75,13 @@ def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section(
     section += [nodes.title(text="A second backward pass"), subtitle, nodes.paragraph(text="Cause: ...")]
     doctree = nodes.document(None, None)
     doctree += section
-    index_error_messages(None, doctree, "errors")
-    entries = [node["entries"] for node in doctree.findall(addnodes.index)]
-    assert entries == [[("single", message, "a-second-backward-pass", "main", None)]]
+    synonyms = tmp_path / "synonyms.tsv"
+    synonyms.write_text("# comment\nerrors#a-second-backward-pass\tbackward twice | 二次反向传播\n", encoding="utf-8")
+    monkeypatch.setattr(search_entries, "SYNONYMS", synonyms)
+    search_entries.add_entries(None, doctree, "errors")
+    entries = sorted(entry for node in doctree.findall(addnodes.index) for entry in node["entries"])
+    assert entries == sorted(("single", text, "a-second-backward-pass", "main", None)
+                             for text in (message, "backward twice", "二次反向传播"))
 
 
 def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
