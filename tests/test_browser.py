@@ -44,7 +44,11 @@ def test_switcher_keeps_the_section(visit, start, target):
 
 @pytest.mark.parametrize(
     ("folder", "query", "first"),
-    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors")],
+    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors"),
+     # as readers ask (docs/search_synonyms.tsv): the section that answers, before any page that merely
+     # holds the words
+     ("en", "backward twice", "errors"), ("zh", "二次反向传播", "errors"), ("en", "grad is None", "grad-and-grad-fn"),
+     ("zh", "清零梯度", "accumulation"), ("en", "zero grad", "accumulation"), ("zh", "backward twice", "errors")],
 )
 def test_search_lists_the_right_page_first(visit, folder, query, first):
     v = visit()
