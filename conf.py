@@ -28,6 +28,10 @@ UI_TEXT = {
         "title": "PyTorch 自动求导指南",
         "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页：",
         "page_links": "语言与下载",
+        # the row at the top of each page (docs/_ext/page_actions.py)
+        "page_actions": "本页链接", "search": "搜索", "colab": "在 Colab 中打开", "source": "查看源文件",
+        "report": "报告问题", "outputs": "输出来自 PyTorch {torch}，{device}", "minutes": "约 {n} 分钟",
+        "levels": {"beginner": "入门", "intermediate": "进阶", "advanced": "深入"},
         # furo's own words, by their English text (see docs/_ext/accessibility.py).
         "theme": {
             "Skip to content": "跳到正文", "Back to top": "回到顶部", "On this page": "本页目录",
@@ -46,6 +50,9 @@ UI_TEXT = {
         "title": "PyTorch Autograd Guide",
         "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download:",
         "page_links": "Language and downloads",
+        "page_actions": "Page links", "search": "Search", "colab": "Open in Colab", "source": "Source",
+        "report": "Report a problem", "outputs": "Outputs from PyTorch {torch}, {device}", "minutes": "{n} min",
+        "levels": {"beginner": "beginner", "intermediate": "intermediate", "advanced": "advanced"},
         "theme": {},  # furo writes English
         "notfound": ("Page not found", "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"),
     },
@@ -63,7 +70,8 @@ extensions = [
     "stream_output",
     "rebuild_fixes",
     "notebook_downloads",
-    "error_messages",  # a pasted error message finds its section of errors.md in the search
+    "search_entries",  # a pasted error message, or a reader's words (docs/search_synonyms.tsv), find their section
+    "page_actions",  # the links at the top of each page; level and reading time in the contents
     "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
@@ -96,7 +104,7 @@ html_static_path = ["docs/_static"]  # relative to this folder
 html_favicon = "docs/_static/favicon.svg"  # browsers ask for /favicon.ico when a page names none
 templates_path = ["docs/_templates"]
 html_css_files = ["guide.css", "phone.css"]  # phone.css: tables, copy button, type sizes at 390 px
-html_js_files = [("stepper.js", {"defer": "defer"}), ("figures.js", {"defer": "defer"})]  # step-throughs, wide figures
+html_js_files = [("stepper.js", {"defer": "defer"}), ("figures.js", {"defer": "defer"}), ("drawer.js", {"defer": "defer"})]
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False
 html_search_scorer = str(ROOT / "docs" / "search_scorer.js")  # ranks titles holding more query words first

@@ -2,16 +2,17 @@
 // - a page whose title holds more of the query's words ranks higher, and among those the
 //   shorter, more specific title. Sphinx scores a page by its best single word, so for
 //   "leaf tensor" every page with "tensor" in its title tied with "Leaf and non-leaf tensors";
-// - an index entry (a glossary term) counts like a title match, not 100: the page that teaches
-//   叶子张量 comes before the glossary line that defines it. A query of three words or more that an
-//   index entry holds is a pasted error message (docs/_ext/error_messages.py): it keeps its score
-//   (50 to 100), so the errors page's section comes first.
+// - a glossary term's index entry (its anchor is #term-...) counts like a title match, not 100:
+//   the page that teaches 叶子张量 comes before the glossary line that defines it. The other index
+//   entries are a section's error message or the words readers search it with
+//   (docs/_ext/search_entries.py): they keep their score (50 to 100) and come first.
 var Scorer = {
   score: (result) => {
     const [docname, title, anchor, descr, rawScore, filename, kind] = result;
     const query = new URLSearchParams(window.location.search).get("q") || "";
     const words = splitQuery(query.toLowerCase());
-    const score = kind === "index" && words.length < 3 ? Math.min(rawScore, Scorer.title) : rawScore;
+    const term = kind === "index" && anchor.startsWith("#term-");
+    const score = term ? Math.min(rawScore, Scorer.title) : rawScore;
     const titleWords = splitQuery(title.toLowerCase());
     const inTitle = words.filter((word) => title.toLowerCase().includes(word)).length;
     return score + 3 * inTitle + inTitle / Math.max(titleWords.length, 1);

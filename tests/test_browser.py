@@ -44,7 +44,11 @@ def test_switcher_keeps_the_section(visit, start, target):
 
 @pytest.mark.parametrize(
     ("folder", "query", "first"),
-    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors")],
+    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors"),
+     # as readers ask (docs/search_synonyms.tsv): the section that answers, before any page that merely
+     # holds the words
+     ("en", "backward twice", "errors"), ("zh", "二次反向传播", "errors"), ("en", "grad is None", "grad-and-grad-fn"),
+     ("zh", "清零梯度", "accumulation"), ("en", "zero grad", "accumulation"), ("zh", "backward twice", "errors")],
 )
 def test_search_lists_the_right_page_first(visit, folder, query, first):
     v = visit()
@@ -485,3 +489,25 @@ def test_error_headings_are_short_with_the_message_under_them(visit, folder):
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{folder}-errors-phone.png"))
+
+
+@pytest.mark.parametrize("folder", ["zh", "en"])
+def test_language_search_and_downloads_one_tap_away_on_a_phone(visit, folder):
+    """Without opening the drawer: the row at the top of the page, each link at least 24 px tall."""
+    page = visit(**PHONE).open(f"{folder}/views.html")
+    for selector in ("a.lang-switch-link", "a.search-link", "a.download-ipynb", "a.download-py"):
+        link = page.locator(f"article nav.page-actions {selector}")
+        assert link.is_visible(), selector
+        box = link.bounding_box()
+        assert box["height"] >= 24 and box["y"] < 300, (selector, box)
+    page.locator("article nav.page-actions a.search-link").click()
+    page.wait_for_url(f"**/{folder}/search.html")
+
+
+def test_the_drawer_opens_at_the_current_page(visit):
+    page = visit(**PHONE).open("zh/compile.html")
+    page.locator("label[for='__navigation']").first.click()
+    current = page.locator(".sidebar-tree .current-page > a").first
+    page.wait_for_timeout(300)
+    box = current.bounding_box()
+    assert box is not None and 0 <= box["y"] <= 844 - box["height"], box

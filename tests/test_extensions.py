@@ -63,9 +63,9 @@ def test_code_cell_memo_is_dropped_when_its_logic_changes(tmp_path):
     assert CodeCellCache(memo)(page) == ["stripped by older logic"]  # a valid memo is used
 
 
-def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section():
-    """docs/_ext/error_messages.py: the phrase a reader pastes into the search finds its section."""
-    from error_messages import index_error_messages
+def test_error_messages_and_synonyms_become_search_entries_of_their_sections(monkeypatch, tmp_path):
+    """docs/_ext/search_entries.py: the phrase a reader pastes or types finds its section."""
+    import search_entries
     from sphinx import addnodes
 
     message = "Trying to backward through the graph a second time"
@@ -75,6 +75,28 @@ def test_an_error_message_paragraph_becomes_a_search_index_entry_of_its_section(
     section += [nodes.title(text="A second backward pass"), subtitle, nodes.paragraph(text="Cause: ...")]
     doctree = nodes.document(None, None)
     doctree += section
-    index_error_messages(None, doctree, "errors")
-    entries = [node["entries"] for node in doctree.findall(addnodes.index)]
-    assert entries == [[("single", message, "a-second-backward-pass", "main", None)]]
+    synonyms = tmp_path / "synonyms.tsv"
+    synonyms.write_text("# comment\nerrors#a-second-backward-pass\tbackward twice | 二次反向传播\n", encoding="utf-8")
+    monkeypatch.setattr(search_entries, "SYNONYMS", synonyms)
+    search_entries.add_entries(None, doctree, "errors")
+    entries = sorted(entry for node in doctree.findall(addnodes.index) for entry in node["entries"])
+    assert entries == sorted(("single", text, "a-second-backward-pass", "main", None)
+                             for text in (message, "backward twice", "二次反向传播"))
+
+
+def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
+    import page_actions
+
+    import guide_site
+
+    monkeypatch.setattr(guide_site, "REPOSITORY", "https://github.com/someone/autograd-guide")
+    monkeypatch.setattr(guide_site, "SITE_URL", "https://someone.github.io/autograd-guide/")
+    assert page_actions.colab_url("zh", "detach") == (
+        "https://colab.research.google.com/github/someone/autograd-guide/blob/notebooks/zh/detach.ipynb")
+    assert page_actions.source_url("en", "detach") == "https://github.com/someone/autograd-guide/blob/main/docs/en/detach.md"
+    report = page_actions.report_url("en", "detach", "detach() and .data")
+    assert report.startswith("https://github.com/someone/autograd-guide/issues/new?title=en/detach%3A%20&body=")
+    assert "https%3A//someone.github.io/autograd-guide/en/detach.html" in report
+    monkeypatch.setattr(guide_site, "REPOSITORY", None)
+    assert page_actions.colab_url("zh", "detach") is page_actions.source_url("zh", "detach") is None
+    assert page_actions.report_url("zh", "detach", "t") is None

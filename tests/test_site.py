@@ -230,3 +230,52 @@ def test_every_graph_node_links_to_a_glossary_entry_of_its_kind_with_a_title(sit
             kinds.add(kind)
             count += 1
     assert kinds == set(TERMS) and count > 500, (kinds, count)
+
+
+SECTION_ID = re.compile(r'<section (?:class="[^"]*" )?id="([^"]*)"')
+
+
+def test_chinese_sections_carry_their_english_twins_ids(site):
+    """A Chinese heading's docutils id is #idN, which shifts when a section is added: each zh section
+    answers first to its English twin's id (docs/_ext/bilingual.py), so shared links stay valid."""
+    for path in html_pages("zh"):
+        zh = SECTION_ID.findall(path.read_text(encoding="utf-8"))
+        en = SECTION_ID.findall((site / "en" / path.name).read_text(encoding="utf-8"))
+        assert zh == en, f"{path.name}: zh section ids {zh} differ from en {en}"
+        assert not [i for i in zh if re.fullmatch(r"id\d+", i)], f"{path.name}: {zh}"
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_page_opens_with_its_links_and_says_where_its_outputs_came_from(site, folder):
+    """The row at the top of each page (docs/_ext/page_actions.py): the other language, the
+    downloads, search; Colab, source and "report a problem" exactly when the repository is known;
+    the PyTorch version and device of the build; the page's level and reading time."""
+    from importlib.metadata import version
+
+    links_out = {"colab-link", "source-link", "report-link"}
+    for path in html_pages(folder):
+        page = soup(path)
+        if not is_notebook(folder, path.stem) or path.stem == "index":
+            continue
+        row = page.select_one("article > nav.page-actions")
+        assert row is not None and row.find_next("h1"), f"{path}: no row of links before the title"
+        classes = {a["class"][0] for a in row.find_all("a")}
+        assert {"lang-switch-link", "download-ipynb", "download-py", "search-link"} <= classes, (path, classes)
+        assert (links_out <= classes) == bool(guide_site.REPOSITORY) and (links_out & classes) <= links_out
+        facts = [span.get_text() for span in row.select(".page-fact")]
+        assert version("torch") in facts[0] and ("CPU" in facts[0] or "CUDA" in facts[0]), facts
+        assert re.search(r"\d+ (min|分钟)", facts[-1]), (path, facts)
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_contents_give_each_page_its_level_and_reading_time(site, folder):
+    index = soup(site / folder / "index.html")
+    entries = index.select("article .toctree-wrapper li.toctree-l1")
+    assert len(entries) >= 29
+    for entry in entries:
+        meta = entry.select_one(".page-meta")
+        assert meta is not None, entry
+        minutes = int(re.search(r"(\d+) (?:min|分钟)", meta.get_text()).group(1))
+        assert 3 <= minutes <= 90, (entry.get_text(), minutes)
+    levels = [e.select_one(".page-meta").get_text().split(" · ")[1] for e in entries]
+    assert len(set(levels)) >= 3, levels  # beginner, intermediate, advanced (and the reference pages' none)

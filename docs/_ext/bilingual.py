@@ -114,6 +114,55 @@ def english_term_ids(app: Sphinx, doctree) -> None:
             term["ids"].insert(0, make_id(app.env, doctree, "term", english[text]))
 
 
+HEADING = re.compile(r"^(#{1,6}) +(.+?) *$")
+FENCE = re.compile(r"^(`{3,}|~{3,})")
+ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*?)(?: *<[^>]*>)?`")
+
+
+LABEL = re.compile(r"^\(([\w-]+)\)=\s*$")
+
+
+def heading_ids(page: Path) -> list[str]:
+    """The first id Sphinx gives each section of an English page, in order: the label on the line
+    before its heading, else docutils' id of the heading's text (roles and backticks read as the
+    words they show). Code fences are skipped."""
+    ids, fence, label = [], None, None
+    for line in page.read_text(encoding="utf-8").splitlines():
+        if match := FENCE.match(line):
+            fence = None if fence and line.startswith(fence) else fence or match.group(1)
+        elif fence is not None:
+            continue
+        elif match := LABEL.match(line):
+            label = match.group(1)
+            continue
+        elif match := HEADING.match(line):
+            ids.append(label or nodes.make_id(ROLE.sub(r"\1", match.group(2)).replace("`", "")))
+        label = None
+    return ids
+
+
+def english_section_ids(app: Sphinx, doctree) -> None:
+    """Each Chinese section answers first to its English twin's id (by position): docutils gives a
+    Chinese heading ``#id3``, which changes when a section is added and says nothing. A shared link
+    stays valid, and the language switch lands on the same id."""
+    if not app.config.language.startswith("zh"):
+        return
+    twin = Path(app.srcdir).parent / _twin_language(app.config).folder / f"{app.env.docname}.md"
+    sections = list(doctree.findall(nodes.section))
+    if not twin.exists() or not sections:
+        return
+    ids = heading_ids(twin)
+    if len(ids) != len(sections):
+        logger.warning("%d sections, but its twin %s has %d headings: the sections keep their own ids",
+                       len(sections), twin, len(ids), type="bilingual", subtype="sections",
+                       location=app.env.docname)
+        return
+    for section, english in zip(sections, ids):
+        if english in section["ids"]:
+            section["ids"].remove(english)
+        section["ids"].insert(0, english)
+
+
 def strip_comments(source: str) -> str:
     """Code without comments, blank lines or the page language: what twins must share."""
     source = re.sub(r'setup_page\("(zh|en)"\)', 'setup_page("LANG")', source)
@@ -208,6 +257,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", configure_language, priority=400)
     app.connect("builder-inited", check_twins)
     app.connect("doctree-read", english_term_ids)
+    app.connect("doctree-read", english_section_ids)
     app.connect("html-page-context", add_twin_links)
     app.add_js_file("switcher.js", loading_method="defer")  # keeps the section when switching language
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,181 @@
+"""The row of links at the top of every page, and each page's level and reading time.
+
+The row (on a phone the sidebar is a drawer away): the other language, the downloads, search, and,
+when the repository is known (``guide_site.REPOSITORY``), "Open in Colab" (the executed notebook,
+which the Pages workflow pushes to the ``notebooks`` branch), the page's source and "report a
+problem" (a new issue naming the page); then the PyTorch version and device the outputs came
+from, and the page's level and reading time.
+
+The reading time is computed from the page itself: its prose at ``READING`` characters (zh) or
+words (en) a minute, plus ``SECONDS_PER_CODE_LINE`` for each line of code shown. The level is its
+part's, given once per part on the home page's toctree (``:class: level-beginner``); the home
+page's contents show both beside every page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html import escape
+from importlib.metadata import version
+from urllib.parse import quote
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.application import Sphinx
+
+import guide_site
+
+READING = {"zh": 300, "en": 180}  # characters or words a minute
+SECONDS_PER_CODE_LINE = 6
+NOTEBOOKS_BRANCH = "notebooks"  # .github/workflows/pages.yml pushes the executed notebooks there
+LEVEL = re.compile(r"^level-(\w+)$")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _device() -> str:
+    import torch
+
+    return "CUDA" if torch.cuda.is_available() else "CPU"
+
+
+OUTPUTS = {"torch": version("torch")}
+
+
+def colab_url(folder: str, pagename: str) -> str | None:
+    if not guide_site.REPOSITORY:
+        return None
+    repository = guide_site.REPOSITORY.removeprefix("https://github.com/")
+    return f"https://colab.research.google.com/github/{repository}/blob/{NOTEBOOKS_BRANCH}/{folder}/{pagename}.ipynb"
+
+
+def source_url(folder: str, pagename: str) -> str | None:
+    if not guide_site.REPOSITORY:
+        return None
+    return f"{guide_site.REPOSITORY}/blob/{guide_site.BRANCH}/docs/{folder}/{pagename}.md"
+
+
+def report_url(folder: str, pagename: str, title: str) -> str | None:
+    if not guide_site.REPOSITORY:
+        return None
+    where = f"{guide_site.SITE_URL}{folder}/{pagename}.html" if guide_site.SITE_URL else f"docs/{folder}/{pagename}.md"
+    body = "\n".join([title, where, "", ""])
+    return f"{guide_site.REPOSITORY}/issues/new?title={quote(f'{folder}/{pagename}: ')}&body={quote(body)}"
+
+
+# -- reading time and level ------------------------------------------------------------------
+
+
+def measure(app: Sphinx, doctree: nodes.document) -> None:
+    """The page's reading time in minutes, from its prose and the code it shows."""
+    folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
+    prose = code = 0
+    for node in doctree.findall(nodes.Text):
+        if any(isinstance(a, (nodes.literal_block, nodes.doctest_block, addnodes.toctree))
+               or "cell_output" in a.get("classes", ()) for a in _ancestors(node.parent)):
+            continue
+        text = node.astext()
+        prose += len(CJK.findall(text)) + len(CJK.sub(" ", text).split()) if folder == "zh" else len(text.split())
+    for block in doctree.findall(lambda n: isinstance(n, (nodes.literal_block, nodes.doctest_block))):
+        if not any("cell_output" in a.get("classes", ()) for a in _ancestors(block)):
+            code += len([line for line in block.astext().splitlines() if line.strip()])
+    seconds = prose / READING[folder] * 60 + code * SECONDS_PER_CODE_LINE
+    app.env.guide_minutes[app.env.docname] = max(1, math.ceil(seconds / 60))
+    for toctree in doctree.findall(addnodes.toctree):
+        level = next((m.group(1) for c in toctree.parent.get("classes", []) if (m := LEVEL.match(c))), None)
+        for _, docname in toctree["entries"]:
+            app.env.guide_levels[docname] = level
+
+
+def _ancestors(node):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def purge(app, env, docname) -> None:
+    env.guide_minutes.pop(docname, None)
+
+
+def merge(app, env, docnames, other) -> None:
+    env.guide_minutes.update({d: m for d, m in other.guide_minutes.items() if d in docnames})
+    env.guide_levels.update(other.guide_levels)
+
+
+def init(app, env, docnames) -> None:
+    for name in ("guide_minutes", "guide_levels"):
+        if not hasattr(env, name):
+            setattr(env, name, {})
+
+
+def words(app: Sphinx) -> dict:
+    return app.config.UI_TEXT[guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder]
+
+
+def meta(app: Sphinx, docname: str) -> str:
+    """"beginner · 12 min" for a page."""
+    text = words(app)
+    parts = []
+    if level := app.env.guide_levels.get(docname):
+        parts.append(text["levels"][level])
+    if docname in app.env.guide_minutes:
+        parts.append(text["minutes"].format(n=app.env.guide_minutes[docname]))
+    return " · ".join(parts)
+
+
+def contents_meta(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Beside every page in the home page's contents: its level and reading time."""
+    if docname != app.config.root_doc:
+        return
+    for wrapper in doctree.findall(nodes.compound):
+        if "toctree-wrapper" not in wrapper["classes"]:
+            continue
+        for reference in wrapper.findall(nodes.reference):
+            target = reference.get("refuri", "").split("#")[0].removesuffix(".html")
+            if target and (text := meta(app, target)):
+                reference.parent.append(nodes.inline("", f" · {text}", classes=["page-meta"]))
+
+
+# -- the row of links ---------------------------------------------------------------------------
+
+
+def add_row(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if doctree is None or "body" not in context or pagename == app.config.root_doc:
+        return
+    folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
+    text = words(app)
+    links = [(context["twin_url"], context["twin_label"], "lang-switch-link", {"hreflang": context["twin_lang"],
+                                                                               "lang": context["twin_lang"]})]
+    downloads = context.get("notebook_downloads")
+    if downloads:
+        links += [(downloads["ipynb"], ".ipynb", "download-ipynb", {"download": ""}),
+                  (downloads["py"], ".py", "download-py", {"download": ""})]
+    links.append((context["pathto"]("search"), text["search"], "search-link", {}))
+    title = re.sub(r"<[^>]+>", "", context.get("title", ""))
+    outside = [(colab_url(folder, pagename) if downloads else None, text["colab"], "colab-link"),
+               (source_url(folder, pagename), text["source"], "source-link"),
+               (report_url(folder, pagename, title), text["report"], "report-link")]
+    links += [(url, label, cls, {"rel": "noopener"}) for url, label, cls in outside if url]
+
+    def link(url, label, cls, attributes) -> str:
+        extra = "".join(f' {k}="{escape(v)}"' if v else f" {k}" for k, v in attributes.items())
+        return f'<a class="{cls}" href="{escape(url)}"{extra}>{escape(label)}</a>'
+
+    facts = [text["outputs"].format(torch=OUTPUTS["torch"], device=OUTPUTS["device"])]
+    if about := meta(app, pagename):
+        facts.append(about)
+    row = (f'<nav class="page-actions" aria-label="{escape(text["page_actions"])}">'
+           + "".join(link(*item) for item in links)
+           + "".join(f'<span class="page-fact">{escape(fact)}</span>' for fact in facts) + "</nav>")
+    context["body"] = row + context["body"]
+
+
+def setup(app: Sphinx) -> dict:
+    OUTPUTS["device"] = _device()
+    app.connect("env-before-read-docs", init)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("doctree-read", measure)
+    app.connect("doctree-resolved", contents_meta)
+    app.connect("html-page-context", add_row, priority=600)  # after bilingual's and the downloads'
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
