@@ -32,6 +32,12 @@ def test_myst_becomes_markdown():
     assert markdown("a {term}`梯度`", lambda *args: ("梯度", None)) == "a 梯度"  # no site address: text
 
 
+def test_an_admonition_becomes_a_quote_under_its_title():
+    text = "```{admonition} In short\n:class: summary\n\nSee {doc}`detach`.\nTwo lines.\n\nA second paragraph.\n```\n\nAfter.\n"
+    assert markdown(text, link) == ("> **In short**\n>\n> See [DETACH](https://site/doc/detach).\n> Two lines.\n>\n"
+                                    "> A second paragraph.\n\nAfter.\n")
+
+
 def test_table_of_contents_becomes_a_list():
     text = '```{toctree}\n:caption: "Part I"\n:maxdepth: 1\n\nleaf-tensors\ndetach\n```\n'
     assert markdown(text, link) == ("**Part I**\n\n- [LEAF-TENSORS](https://site/doc/leaf-tensors)\n"

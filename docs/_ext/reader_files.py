@@ -111,12 +111,16 @@ ROLE = re.compile(r"\{(doc|term|ref)\}`([^`]*)`")
 LABEL = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
 DOCTEST = re.compile(r"^```\{doctest\}[^\n]*\n(?::[^\n]*\n)*(.*?)^```", re.S | re.M)
 TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n((?::[^\n]*\n)*)(.*?)^```", re.S | re.M)
+ADMONITION = re.compile(r"^```\{admonition\}[ \t]*([^\n]*)\n(?::[^\n]*\n)*\n?(.*?)^```[ \t]*$", re.S | re.M)
 
 
 def markdown(text: str, link: Link) -> str:
-    """MyST becomes the Markdown Jupyter renders: roles become links, labels go, doctests are code."""
+    """MyST becomes the Markdown Jupyter renders: roles become links, labels go, doctests are code,
+    an admonition is a quote under its title in bold."""
     text = LABEL.sub("", text)
     text = DOCTEST.sub(lambda m: f"```pycon\n{m.group(1)}```", text)
+    text = ADMONITION.sub(lambda m: "\n".join([f"> **{m.group(1).strip()}**", ">"] + [
+        f"> {line}".rstrip() for line in m.group(2).rstrip("\n").split("\n")]), text)
 
     def role(match: re.Match) -> str:
         content = match.group(2)
