@@ -69,10 +69,23 @@ ZH_UNIVERSAL = re.compile(r"总是|总会|始终|从不|从来|永远|绝不|决
                           r"不会|必须|必然|一定|当且仅当|默认|一律|唯一|相同|同样|顺序|之前|之后|最先|最后|首先|无论|不论|均|皆|"
                           r"毫无|并无|都不|一个也")
 
-# Fenced blocks that hold code or data, not prose (admonitions, glossaries and tables are prose).
-NOT_PROSE_FENCE = re.compile(
-    r"^(`{3,}|~{3,})[ \t]*(?:\{(?:code-cell|doctest|code-block|code|math|toctree|raw|testcode|testoutput)\}[^\n]*"
-    r"|(?:python|py|text|console|bash|pycon)\b[^\n]*|)\n.*?^\1[ \t]*$", re.S | re.M)
+# Fenced blocks, each from its opening fence to its own closing one; those that hold code or data
+# are not prose (admonitions, glossaries and tables are prose).
+FENCED = re.compile(r"^(`{3,}|~{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
+NOT_PROSE_INFO = re.compile(
+    r"[ \t]*(?:\{(?:code-cell|doctest|code-block|code|math|toctree|raw|testcode|testoutput)\}"
+    r"|(?:python|py|text|console|bash|pycon)\b|$)")
+
+
+def _blank_code(source: str) -> str:
+    """The source with each code or data block's lines emptied (a prose block's own are kept)."""
+    def blank(match: re.Match) -> str:
+        if NOT_PROSE_INFO.match(match.group(2)):
+            return "\n" * match.group(0).count("\n")
+        inner = _blank_code(match.group(3))
+        return match.group(0)[:match.start(3) - match.start()] + inner + match.group(0)[match.end(3) - match.start():]
+    return FENCED.sub(blank, source)
+
 FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,}).*$|^:[\w-]+:.*$", re.M)
 HEADING = re.compile(r"^(#{1,6}) +(.*)$")
 LABEL = re.compile(r"^\(.*\)=\s*$")
@@ -95,7 +108,7 @@ class Sentence:
 def _blocks(source: str):
     """(line number, text, section) of each paragraph, list item, table row and heading."""
     source = FRONT_MATTER.sub(lambda m: "\n" * m.group(0).count("\n"), source)
-    source = NOT_PROSE_FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    source = _blank_code(source)
     source = COMMENT.sub("", FENCE_LINE.sub("", source))
     section, headings, block, start, first, first_indented = 0, 0, [], 0, "", False
     for number, line in enumerate(source.split("\n"), 1):
