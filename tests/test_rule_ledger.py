@@ -48,3 +48,9 @@ def test_checks_are_read_from_hidden_cells_only():
 def test_universal_words_are_found_in_prose_not_in_code():
     assert [s.text for s in candidates("en", "Gradients always add up. Use `all()` here.\n")] == ["Gradients always add up."]
     assert [s.text for s in candidates("zh", "梯度总是累加。这里用 `all()`。\n")] == ["梯度总是累加。"]
+
+
+def test_an_admonition_is_prose_and_its_closing_fence_opens_nothing():
+    source = ("```{admonition} In short\n:class: summary\n\nGradients always add up.\n```\n\n"
+              "Every page runs.\n\n```{code-cell} python\nx = all([])\n```\n")
+    assert [s.text for s in candidates("en", source)] == ["Gradients always add up.", "Every page runs."]
