@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:e-?\d+)?(?!\w)")
 FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
+# An admonition's body is prose: its fences and options go before FENCE sees it.
+PROSE_DIRECTIVE = re.compile(
+    r"^(`{3,}|~{3,})\{(?:admonition|note|tip|hint|important|seealso|warning|caution|attention|danger|error)\}"
+    r"[^\n]*\n(?::[\w-]+:[^\n]*\n)*(.*?)^\1[ \t]*$", re.S | re.M)
 HEADING = re.compile(r"^#{1,6} ", re.M)
 NOT_PROSE = [
     re.compile(r"^#{1,6} .*$", re.M),                          # headings: the section's name
@@ -54,6 +58,7 @@ def sections(cells: list[tuple[str, str, str]]) -> list[Section]:
         for index, piece in enumerate(pieces):
             if index > 0:
                 found.append(Section(piece.splitlines()[0], evidence=set(found[-1].evidence)))
+            piece = PROSE_DIRECTIVE.sub(lambda m: m.group(2), piece)
             fenced = "\n".join(m.group(0) for m in FENCE.finditer(piece))
             prose = FENCE.sub(" ", piece)
             for pattern in NOT_PROSE:

@@ -46,3 +46,9 @@ def test_a_number_changed_in_one_language_is_caught(page, site):
     found = problems(page, sections(zh), sections(changed_prose_number(en)))
     assert any("only en 9137" in line for line in found), found
     assert any("(docs/en): prose states 9137" in line for line in found), found
+
+
+def test_an_admonition_states_prose_numbers():
+    box = "```{admonition} In short\n:class: summary\n\n`a.grad` is 7.\n```\n\nThen 8.\n\n```{doctest}\n>>> 9\n9\n```\n"
+    (section,) = sections([("markdown", box, "")])
+    assert section.prose == {7.0, 8.0} and section.evidence == {9.0}
