@@ -73,6 +73,12 @@ ZH_UNIVERSAL = re.compile(r"总是|总会|始终|从不|从来|永远|绝不|决
 NOT_PROSE_FENCE = re.compile(
     r"^(`{3,}|~{3,})[ \t]*(?:\{(?:code-cell|doctest|code-block|code|math|toctree|raw|testcode|testoutput)\}[^\n]*"
     r"|(?:python|py|text|console|bash|pycon)\b[^\n]*|)\n.*?^\1[ \t]*$", re.S | re.M)
+# A directive that holds prose (an admonition such as the "In short" box): its fences and options are
+# dropped and its text kept, before NOT_PROSE_FENCE runs, which would take its closing fence for an
+# opening one and swallow the prose after it.
+PROSE_DIRECTIVE = re.compile(
+    r"^(`{3,}|~{3,})[ \t]*\{(?!(?:code-cell|doctest|code-block|code|math|toctree|raw|testcode|testoutput)\})"
+    r"[\w-]+\}[^\n]*\n(.*?)^\1[ \t]*$", re.S | re.M)
 FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,}).*$|^:[\w-]+:.*$", re.M)
 HEADING = re.compile(r"^(#{1,6}) +(.*)$")
 LABEL = re.compile(r"^\(.*\)=\s*$")
@@ -95,6 +101,7 @@ class Sentence:
 def _blocks(source: str):
     """(line number, text, section) of each paragraph, list item, table row and heading."""
     source = FRONT_MATTER.sub(lambda m: "\n" * m.group(0).count("\n"), source)
+    source = PROSE_DIRECTIVE.sub(lambda m: "\n" + m.group(2), source)
     source = NOT_PROSE_FENCE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
     source = COMMENT.sub("", FENCE_LINE.sub("", source))
     section, headings, block, start, first, first_indented = 0, 0, [], 0, "", False

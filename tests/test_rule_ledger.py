@@ -48,3 +48,11 @@ def test_checks_are_read_from_hidden_cells_only():
 def test_universal_words_are_found_in_prose_not_in_code():
     assert [s.text for s in candidates("en", "Gradients always add up. Use `all()` here.\n")] == ["Gradients always add up."]
     assert [s.text for s in candidates("zh", "梯度总是累加。这里用 `all()`。\n")] == ["梯度总是累加。"]
+
+
+def test_an_admonition_is_prose_and_so_is_what_follows_it():
+    source = ("```{admonition} In short\n:class: summary\n\nGradients always add up.\n```\n\n"
+              "Leaves never have a grad_fn.\n\n## Next\n\n```{code-cell} python\nx = 1\n```\n")
+    found = candidates("en", source)
+    assert [s.text for s in found] == ["Gradients always add up.", "Leaves never have a grad_fn."]
+    assert [s.line for s in found] == [4, 7]
