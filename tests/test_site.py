@@ -279,3 +279,21 @@ def test_contents_give_each_page_its_level_and_reading_time(site, folder):
         assert 3 <= minutes <= 90, (entry.get_text(), minutes)
     levels = [e.select_one(".page-meta").get_text().split(" · ")[1] for e in entries]
     assert len(set(levels)) >= 3, levels  # beginner, intermediate, advanced (and the reference pages' none)
+
+
+SUMMARY_TITLE = {"en": "In short", "zh": "本页要点"}
+NO_SUMMARY = {"index", "glossary", "cheat-sheet"}  # the home page and the reference pages
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_content_page_opens_with_a_summary_of_two_to_four_sentences(site, folder):
+    for path in html_pages(folder):
+        if not is_notebook(folder, path.stem) or path.stem in NO_SUMMARY:
+            continue
+        heading = soup(path).select_one("article h1")
+        box = heading.find_next_sibling(lambda tag: tag.name in ("div", "p", "section"))
+        assert box is not None and "summary" in box.get("class", []), f"{path}: the first block is {box}"
+        assert box.select_one(".admonition-title").get_text() == SUMMARY_TITLE[folder], path
+        text = " ".join(p.get_text(" ") for p in box.find_all("p")[1:])
+        ends = len(re.findall(r"。", text)) if folder == "zh" else len(re.findall(r"[.!?](?=\s+[A-Z(`\"]|\s*$)", text))
+        assert 2 <= ends <= 4, f"{path}: the summary has {ends} sentences: {text[:200]}"

@@ -109,6 +109,7 @@ def needs_line(notebook: nbformat.NotebookNode, words: dict) -> str:
 
 ROLE = re.compile(r"\{(doc|term|ref)\}`([^`]*)`")
 LABEL = re.compile(r"^\([\w-]+\)=[ \t]*\n", re.M)
+ATTRIBUTES = re.compile(r"^\{\.[\w -]+\}[ \t]*\n", re.M)  # {.error-message}: a class for the next block
 DOCTEST = re.compile(r"^```\{doctest\}[^\n]*\n(?::[^\n]*\n)*(.*?)^```", re.S | re.M)
 TOCTREE = re.compile(r"^```\{toctree\}[^\n]*\n((?::[^\n]*\n)*)(.*?)^```", re.S | re.M)
 ADMONITION = re.compile(r"^```\{admonition\}[ \t]*([^\n]*)\n(?::[^\n]*\n)*\n?(.*?)^```[ \t]*$", re.S | re.M)
@@ -117,7 +118,7 @@ ADMONITION = re.compile(r"^```\{admonition\}[ \t]*([^\n]*)\n(?::[^\n]*\n)*\n?(.*
 def markdown(text: str, link: Link) -> str:
     """MyST becomes the Markdown Jupyter renders: roles become links, labels go, doctests are code,
     an admonition is a quote under its title in bold."""
-    text = LABEL.sub("", text)
+    text = ATTRIBUTES.sub("", LABEL.sub("", text))
     text = DOCTEST.sub(lambda m: f"```pycon\n{m.group(1)}```", text)
     text = ADMONITION.sub(lambda m: "\n".join([f"> **{m.group(1).strip()}**", ">"] + [
         f"> {line}".rstrip() for line in m.group(2).rstrip("\n").split("\n")]), text)
