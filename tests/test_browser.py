@@ -495,7 +495,7 @@ def test_error_headings_are_short_with_the_message_under_them(visit, folder):
 def test_language_search_and_downloads_one_tap_away_on_a_phone(visit, folder):
     """Without opening the drawer: the row at the top of the page, each link at least 24 px tall."""
     page = visit(**PHONE).open(f"{folder}/views.html")
-    for selector in ("a.lang-switch-link", "a.search-link", "a.download-ipynb", "a.download-py"):
+    for selector in ("a.row-lang", "a.search-link", "a.row-ipynb", "a.row-py"):
         link = page.locator(f"article nav.page-actions {selector}")
         assert link.is_visible(), selector
         box = link.bounding_box()

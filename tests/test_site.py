@@ -238,7 +238,8 @@ SECTION_ID = re.compile(r'<section (?:class="[^"]*" )?id="([^"]*)"')
 def test_chinese_sections_carry_their_english_twins_ids(site):
     """A Chinese heading's docutils id is #idN, which shifts when a section is added: each zh section
     answers first to its English twin's id (docs/_ext/bilingual.py), so shared links stay valid."""
-    for path in html_pages("zh"):
+    for name in pages("zh"):
+        path = site / "zh" / f"{name}.html"
         zh = SECTION_ID.findall(path.read_text(encoding="utf-8"))
         en = SECTION_ID.findall((site / "en" / path.name).read_text(encoding="utf-8"))
         assert zh == en, f"{path.name}: zh section ids {zh} differ from en {en}"
@@ -253,18 +254,20 @@ def test_every_page_opens_with_its_links_and_says_where_its_outputs_came_from(si
     from importlib.metadata import version
 
     links_out = {"colab-link", "source-link", "report-link"}
-    for path in html_pages(folder):
+    for name in pages(folder):
+        path = site / folder / f"{name}.html"
         page = soup(path)
-        if not is_notebook(folder, path.stem) or path.stem == "index":
+        if not is_notebook(folder, name):
             continue
         row = page.select_one("article > nav.page-actions")
         assert row is not None and row.find_next("h1"), f"{path}: no row of links before the title"
         classes = {a["class"][0] for a in row.find_all("a")}
-        assert {"lang-switch-link", "download-ipynb", "download-py", "search-link"} <= classes, (path, classes)
+        assert {"row-lang", "row-ipynb", "row-py", "search-link"} <= classes, (path, classes)
         assert (links_out <= classes) == bool(guide_site.REPOSITORY) and (links_out & classes) <= links_out
         facts = [span.get_text() for span in row.select(".page-fact")]
         assert version("torch") in facts[0] and ("CPU" in facts[0] or "CUDA" in facts[0]), facts
         assert re.search(r"\d+ (min|分钟)", facts[-1]), (path, facts)
+    assert guide_site.REPOSITORY or "colab" not in (site / folder / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
@@ -287,8 +290,9 @@ NO_SUMMARY = {"index", "glossary", "cheat-sheet"}  # the home page and the refer
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_every_content_page_opens_with_a_summary_of_two_to_four_sentences(site, folder):
-    for path in html_pages(folder):
-        if not is_notebook(folder, path.stem) or path.stem in NO_SUMMARY:
+    for name in pages(folder):
+        path = site / folder / f"{name}.html"
+        if not is_notebook(folder, name) or name in NO_SUMMARY:
             continue
         heading = soup(path).select_one("article h1")
         box = heading.find_next_sibling(lambda tag: tag.name in ("div", "p", "section"))

@@ -123,33 +123,37 @@ def meta(app: Sphinx, docname: str) -> str:
     return " · ".join(parts)
 
 
-def contents_meta(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Beside every page in the home page's contents: its level and reading time."""
-    if docname != app.config.root_doc:
+TOCTREE_ENTRY = re.compile(r'(<li class="toctree-l1"><a class="reference internal" href="([\w-]+)\.html">.*?</a>)')
+
+
+def contents_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Beside every page in the home page's contents: its level and reading time. (Toctrees are
+    resolved after doctree-resolved, so this edits the page's HTML.)"""
+    if pagename != app.config.root_doc or "body" not in context:
         return
-    for wrapper in doctree.findall(nodes.compound):
-        if "toctree-wrapper" not in wrapper["classes"]:
-            continue
-        for reference in wrapper.findall(nodes.reference):
-            target = reference.get("refuri", "").split("#")[0].removesuffix(".html")
-            if target and (text := meta(app, target)):
-                reference.parent.append(nodes.inline("", f" · {text}", classes=["page-meta"]))
+
+    def add(match: re.Match) -> str:
+        text = meta(app, match.group(2))
+        return f'{match.group(1)}<span class="page-meta"> · {escape(text)}</span>' if text else match.group(1)
+
+    context["body"] = TOCTREE_ENTRY.sub(add, context["body"])
 
 
 # -- the row of links ---------------------------------------------------------------------------
 
 
 def add_row(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if doctree is None or "body" not in context or pagename == app.config.root_doc:
+    if doctree is None or "body" not in context:
         return
     folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
     text = words(app)
-    links = [(context["twin_url"], context["twin_label"], "lang-switch-link", {"hreflang": context["twin_lang"],
-                                                                               "lang": context["twin_lang"]})]
+    # The sidebar has the language and the downloads too (a-lang-switch-link ...): the row's own classes.
+    links = [(context["twin_url"], context["twin_label"], "row-lang", {"hreflang": context["twin_lang"],
+                                                                      "lang": context["twin_lang"]})]
     downloads = context.get("notebook_downloads")
     if downloads:
-        links += [(downloads["ipynb"], ".ipynb", "download-ipynb", {"download": ""}),
-                  (downloads["py"], ".py", "download-py", {"download": ""})]
+        links += [(downloads["ipynb"], ".ipynb", "row-ipynb", {"download": ""}),
+                  (downloads["py"], ".py", "row-py", {"download": ""})]
     links.append((context["pathto"]("search"), text["search"], "search-link", {}))
     title = re.sub(r"<[^>]+>", "", context.get("title", ""))
     outside = [(colab_url(folder, pagename) if downloads else None, text["colab"], "colab-link"),
@@ -176,6 +180,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("doctree-read", measure)
-    app.connect("doctree-resolved", contents_meta)
+    app.connect("html-page-context", contents_meta)
     app.connect("html-page-context", add_row, priority=600)  # after bilingual's and the downloads'
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

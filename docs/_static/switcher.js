@@ -12,7 +12,7 @@
     return section ? sections().indexOf(section) : -1;
   };
 
-  for (const link of document.querySelectorAll("a.lang-switch-link")) {
+  for (const link of document.querySelectorAll("a.lang-switch-link, a.row-lang")) {
     link.addEventListener("click", () => {
       const index = current();
       if (index > 0) {
