@@ -506,7 +506,7 @@ def test_language_search_and_downloads_one_tap_away_on_a_phone(visit, folder):
 
 def test_the_drawer_opens_at_the_current_page(visit):
     page = visit(**PHONE).open("zh/compile.html")
-    page.locator("label[for='__navigation']").first.click()
+    page.locator("label.nav-overlay-icon").click()
     current = page.locator(".sidebar-tree .current-page > a").first
     page.wait_for_timeout(300)
     box = current.bounding_box()

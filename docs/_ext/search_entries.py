@@ -57,6 +57,11 @@ def add_entries(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             _entry(section, phrase)
 
 
+def depend_on_synonyms(app: Sphinx, doctree: nodes.document) -> None:
+    app.env.note_dependency(str(SYNONYMS))  # an edited synonym is an outdated page
+
+
 def setup(app: Sphinx) -> dict:
+    app.connect("doctree-read", depend_on_synonyms)
     app.connect("doctree-resolved", add_entries)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}
