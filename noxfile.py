@@ -73,9 +73,22 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(requires=["docs"])
 def downloads(session: nox.Session) -> None:
-    """Run every download of the built site, as a reader would: torch and a notebook runner only."""
+    """Run every download of the built site as a reader would, in an environment that holds what its
+    first lines name: torch and a notebook runner; a page that names more runs in a second
+    environment, the first's packages (a .pth file) and those on top."""
     session.install("-c", CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "reader"))
-    session.run("python", "tools/run_downloads.py", *session.posargs)
+    session.run("python", "tools/run_downloads.py", "--needs", "torch", *session.posargs)
+    more = Path(session.virtualenv.location).with_name("downloads-more")
+    if not (more / "bin" / "python").exists():
+        session.run("python", "-m", "venv", str(more))
+    first = session.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True)
+    second = session.run(str(more / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+                         silent=True, external=True)
+    Path(second.strip(), "reader.pth").write_text(first.strip() + "\n", encoding="utf-8")
+    session.run(str(more / "bin" / "python"), "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS,
+                *nox.project.dependency_groups(PYPROJECT, "reader-more"), external=True)
+    session.run(str(more / "bin" / "python"), "tools/run_downloads.py", "--needs", "more", *session.posargs,
+                external=True)
 
 
 def npm_ci(session: nox.Session, folder: str) -> None:

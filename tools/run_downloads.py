@@ -1,5 +1,7 @@
 """Run every download of the built site as a reader would: each in an empty folder, with only what
-this Python has (`nox -s downloads` gives it torch, a notebook runner and nothing of the guide).
+this Python has (`nox -s downloads` gives it torch, a notebook runner and nothing of the guide;
+with --needs, only the files that need torch alone, or those that name more, which it runs in a
+second environment with those on top).
 
     python tools/run_downloads.py [_build/html]
 
@@ -82,6 +84,14 @@ def _offset(text: str, line: int) -> int:
     return sum(len(row) + 1 for row in text.split("\n")[: line - 1])
 
 
+def needs_more(path: Path) -> bool:
+    """Whether a download's code imports more than torch (and the standard library)."""
+    if path.suffix == ".py":
+        return bool(imported(path.read_text(encoding="utf-8")))
+    notebook = nbformat.read(path, as_version=4)
+    return bool(imported("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")))
+
+
 def run_notebook(path: Path) -> str | None:
     notebook = nbformat.read(path, as_version=4)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
@@ -105,12 +115,17 @@ def run_notebook(path: Path) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, default=SITE)
+    parser.add_argument("--needs", choices=["torch", "more", "any"], default="any",
+                        help="only the files that need torch alone, or those that name more")
     args = parser.parse_args(argv)
     files = sorted(args.site.glob("*/_downloads/notebooks/*.py")) + sorted(args.site.glob("*/_downloads/notebooks/*.ipynb"))
     examples = sorted(EXAMPLES.glob("*.py"))
     if not files:
         print(f"no downloads under {args.site}; build the site first (nox -s docs)")
         return 1
+    if args.needs != "any":
+        files = [f for f in files if (args.needs == "torch") == (not needs_more(f))]
+        examples = examples if args.needs == "torch" else []
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # the kernels' debugger warns on every start
     # One download per core runs at once: torch's default of one OpenMP thread per core in each
     # makes them spin against each other (as in the build: guide_site.build_env).
