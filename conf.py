@@ -68,23 +68,22 @@ extensions = [
     "bilingual",
     "execution_cache",
     "stream_output",
-    "rebuild_fixes",
     "notebook_downloads",
     "search_entries",  # a pasted error message, or a reader's words (docs/search_synonyms.tsv), find their section
     "page_actions",  # the links at the top of each page; level and reading time in the contents
     "accessibility",
     "mathml",
     # A sitemap and OpenGraph tags need the site's absolute address: only when it is known.
-    *(["sphinx_sitemap", "sphinxext.opengraph"] if guide_site.SITE_URL else []),
+    *(["sphinx_sitemap", "sitemap_order", "sphinxext.opengraph"] if guide_site.SITE_URL else []),
     "notfound.extension",
 ]
 
 # -- MyST and execution -------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "attrs_block"]  # attrs_block: {.class} on the next block (errors.md)
 myst_heading_anchors = 3
-# Executed outputs live in one jupyter-cache shared by both languages: an unchanged
-# page is never run again, and a prose-only edit runs nothing. docs/_ext/execution_cache.py
-# keeps one cache per fingerprint of the helper and package versions below this folder.
+# Executed outputs live in a jupyter-cache per language: an unchanged page is never run again,
+# and a prose-only edit runs nothing. docs/_ext/execution_cache.py keeps one cache per language
+# and fingerprint of the helper and package versions below this folder.
 nb_execution_mode = "cache"
 nb_execution_cache_path = str(guide_site.CACHE)
 nb_execution_timeout = 120  # per cell; the slowest Part I cell takes well under 5 s

@@ -46,7 +46,8 @@ def own_posargs(session: nox.Session) -> list[str]:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the site in both languages into _build/html (extra args go to sphinx-build)."""
+    """Build the site in both languages into _build/html, always clean over the kept execution
+    cache (extra args go to sphinx-build)."""
     install(session, *CHECK_GROUPS)
     session.run("python", "-m", "guide_site", "html", *own_posargs(session))
 
@@ -101,7 +102,7 @@ AXE = "tools/axe"  # axe-core for the accessibility tests, pinned in its package
 
 @nox.session(venv_backend="none", requires=["docs"])
 def tests(session: nox.Session) -> None:
-    """Run pytest: twin parity, the graph helper, the examples, the built site, rebuilds, accessibility."""
+    """Run pytest: twin parity, the graph helper, the examples, the built site, accessibility."""
     npm_ci(session, AXE)
     # Two workers (or more, on a bigger machine): the builds, browsers and Java of one test file
     # leave a core idle for the next; measured on 2 cores, 6 min 50 s -> 5 min 4 s.

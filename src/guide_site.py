@@ -150,6 +150,14 @@ def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) ->
     return {folder: (proc.wait(), "".join(outputs[folder])) for folder, proc in procs.items()}
 
 
+def clean_outputs(out: Path = BUILD) -> None:
+    """Empty each language's output and environment: every build is a clean build, over the kept
+    execution cache (CACHE), so nothing runs again and the site never depends on an earlier build."""
+    for folder in LANGUAGES:
+        for name in ("html", "doctrees", "jupyter_execute"):
+            shutil.rmtree(out / folder / name, ignore_errors=True)
+
+
 def site_path() -> str:
     """The path the site is served under ("/" when its address is unknown: a local server)."""
     return urlsplit(SITE_URL).path if SITE_URL else "/"
@@ -182,6 +190,8 @@ def main(argv: list[str]) -> int:
     if command == "serve":
         folder = rest[0] if rest else "zh"
         return subprocess.call(serve_argv(folder), env=build_env())
+    if command == "html":
+        clean_outputs()
     results = run_all(command, *rest)
     failed = [folder for folder, (status, _) in results.items() if status]
     if failed:

@@ -7,13 +7,12 @@ import json
 
 import myst_nb.core.render
 import pytest
-import rebuild_fixes
+import sitemap_order
 import stream_output
 from bilingual import CODE_CELLS_VERSION, CodeCellCache
 from docutils import nodes
 from mathml import to_mathml
 from sphinx.errors import ExtensionError
-from sphinx.search import IndexBuilder
 
 
 def test_stream_patch_is_installed():
@@ -27,21 +26,10 @@ def test_stream_patch_fails_loudly_when_myst_nb_changes(monkeypatch):
         stream_output.install()
 
 
-def test_search_index_patch_is_installed():
-    rebuild_fixes.install_search_index_fix()
-    assert IndexBuilder.load.restores_index_entries and IndexBuilder.freeze.restores_index_entries
-
-
-def test_search_index_patch_fails_loudly_when_sphinx_changes(monkeypatch):
-    monkeypatch.setattr(IndexBuilder, "load", lambda self, stream: None)
-    with pytest.raises(ExtensionError, match="sphinx .* sphinx-doc/sphinx#12599"):
-        rebuild_fixes.install_search_index_fix()
-
-
-def test_sitemap_patch_fails_loudly_when_sphinx_sitemap_changes(monkeypatch):
-    monkeypatch.delattr(rebuild_fixes.sphinx_sitemap, "add_html_link")
+def test_sitemap_fix_fails_loudly_when_sphinx_sitemap_changes(monkeypatch):
+    monkeypatch.delattr(sitemap_order.sphinx_sitemap, "add_html_link")
     with pytest.raises(ExtensionError, match="sphinx-sitemap .* jdillard/sphinx-sitemap#13"):
-        rebuild_fixes.check_library_targets()
+        sitemap_order.check_target()
 
 
 def test_math_that_cannot_be_rendered_is_escaped():

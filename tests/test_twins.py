@@ -16,7 +16,7 @@ import guide_site
 from autograd_guide.figure import LEGEND
 
 DOCS = guide_site.DOCS
-CACHE = cache_folder(guide_site.CACHE)  # the cache `nox -s docs` filled
+CACHES = {folder: cache_folder(guide_site.CACHE, folder) for folder in guide_site.LANGUAGES}  # `nox -s docs` filled them
 PAGES = pages("en")
 
 
@@ -86,7 +86,7 @@ def figure_words(page: str) -> list[list[str]]:
 
 def executed_outputs(folder: str, page: str) -> list[list]:
     """The outputs the build really executed, from the execution cache that myst-nb filled."""
-    cache = get_cache(CACHE)
+    cache = get_cache(CACHES[folder])
     record = cache.match_cache_notebook(read(folder, page))  # raises KeyError if never executed
     cells = []
     for cell in cache.get_cache_bundle(record.pk).nb.cells:
@@ -113,7 +113,7 @@ def test_same_executed_outputs(page, site):
     try:
         zh, en = executed_outputs("zh", page), executed_outputs("en", page)
     except KeyError as missing:
-        pytest.fail(f"{page}: no executed notebook in {CACHE} ({missing}); run `nox -s docs` first")
+        pytest.fail(f"{page}: no executed notebook in {list(CACHES.values())} ({missing}); run `nox -s docs` first")
     assert len(zh) == len(en), f"{page}: {len(zh)} executed code cells in zh, {len(en)} in en"
     for index, (zh_out, en_out) in enumerate(zip(zh, en)):
         assert zh_out == en_out, (

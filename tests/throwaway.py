@@ -60,9 +60,9 @@ def build_all(root: Path, *extra: str, out: Path | None = None, hosted: bool = T
     return {folder: output for folder, (_, output) in results.items()}
 
 
-def cache_database(root: Path) -> Path:
-    """The cache's database (in a folder named by the fingerprint)."""
-    (database,) = (root / "cache").glob("*/global.db")
+def cache_database(root: Path, folder: str = "en") -> Path:
+    """A language's cache database (in a folder named by the fingerprint)."""
+    (database,) = (root / "cache" / folder).glob("*/global.db")
     return database
 
 

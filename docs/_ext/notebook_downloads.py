@@ -12,7 +12,6 @@ import posixpath
 from pathlib import Path
 
 import nbformat
-from execution_cache import write_lock
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
 from reader_files import reader_notebook, script
@@ -42,11 +41,7 @@ def executed_notebook(app: Sphinx, docname: str) -> nbformat.NotebookNode:
     if app.config.nb_execution_mode == "cache":
         source = Path(app.env.doc2path(docname))
         notebook = read_myst_markdown_notebook(source.read_text(encoding="utf-8"), path=source)
-        cache = app.config.nb_execution_cache_path
-        # The other language's build may be replacing this page's record (its twin has the same
-        # code): read between writes.
-        with write_lock(cache):
-            _, notebook = get_cache(cache).merge_match_into_notebook(notebook)
+        _, notebook = get_cache(app.config.nb_execution_cache_path).merge_match_into_notebook(notebook)
     else:  # executed in this or an earlier build (force, auto, inline), or not at all (off)
         written = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
         notebook = nbformat.reads(written.read_text(encoding="utf-8"), as_version=4)
