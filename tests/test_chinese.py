@@ -64,9 +64,27 @@ def rejected_variants() -> dict[str, str]:
     return variants
 
 
+# Rejected variants that are also part of right words, or right in another sense: where each one counts.
+# 操作 is "operation" (use 运算) except inside 原地操作 (the in-place operation term), 原子操作 (atomic
+# operation) and 操作数 (operand). 挂, 安装 and 装上 are "register" (use 注册) only as the verb of
+# putting a hook somewhere: with 钩子 after them in the same clause (挂一个前置钩子, 装上两个钩子,
+# 挂在张量上的钩子), not 作为保存的张量挂在节点上 or 安装 graphviz. A use that the clause does not
+# show (钩子挂在节点上, 各挂一个) is left to review.
+HOOK_AHEAD = r"(?=[^，。；：！？、\n]{0,16}?钩子)"
+IN_CONTEXT = {
+    "操作": r"(?<!原地)(?<!原子)操作(?!数)",
+    "挂": rf"挂{HOOK_AHEAD}",
+    "安装": rf"安装{HOOK_AHEAD}",
+    "装上": rf"装上{HOOK_AHEAD}",
+}
+
+
 def variant_pattern(variant: str) -> str:
-    """A Chinese variant anywhere; a Latin one (bare "autograd") with Chinese on either side,
-    so that a quoted English error message or an identifier (torch.autograd) does not count."""
+    """A Chinese variant anywhere (or where IN_CONTEXT says); a Latin one (bare "autograd") with
+    Chinese on either side, so that a quoted English error message or an identifier
+    (torch.autograd) does not count."""
+    if variant in IN_CONTEXT:
+        return IN_CONTEXT[variant]
     if re.search(CHINESE, variant):
         return re.escape(variant)
     word = re.escape(variant)
@@ -139,6 +157,11 @@ def test_the_link_space_check_catches_what_it_should(text, caught):
     ("自定义 autograd Function", True), ("自动求导会记录", False), ("torch.autograd.grad 返回", False),
     ("报错 cannot register a hook on a tensor", False), ("注册一个 hook 来", True), ("前向传递", True),
     ("前置钩子（pre-hook，见上文）", False),
+    ("每个操作的输入", True), ("原地操作会改写内存", False), ("用原子操作累加", False), ("它的操作数", False),
+    ("在每个节点上挂一个前置钩子", True), ("挂了钩子的模块", True), ("挂在张量上的钩子", True),
+    ("作为保存的张量挂在节点上", False), ("叶子张量挂着一个 CODE 节点", False), ("挂在节点上，钩子", False),
+    ("只有装上这两个钩子的线程", True), ("在安装这对钩子的线程里", True), ("没有安装 CODE 时", False),
+    ("保存张量钩子", False), ("保存张量的钩子", True), ("作用于保存的张量的钩子", True),
 ])
 def test_the_term_check_catches_what_it_should(text, caught):
     hits = [v for v in rejected_variants() if findings(variant_pattern(v), text)]
