@@ -286,6 +286,7 @@ def test_contents_give_each_page_its_level_and_reading_time(site, folder):
 
 SUMMARY_TITLE = {"en": "In short", "zh": "本页要点"}
 NO_SUMMARY = {"index", "glossary", "cheat-sheet"}  # the home page and the reference pages
+SUMMARY_SIZE = {"en": 90, "zh": 170}  # words, CJK characters: read at a glance
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
@@ -301,3 +302,5 @@ def test_every_content_page_opens_with_a_summary_of_two_to_four_sentences(site, 
         text = " ".join(p.get_text(" ") for p in box.find_all("p")[1:])
         ends = len(re.findall(r"。", text)) if folder == "zh" else len(re.findall(r"[.!?](?=\s+[A-Z(`\"]|\s*$)", text))
         assert 2 <= ends <= 4, f"{path}: the summary has {ends} sentences: {text[:200]}"
+        size = len(re.findall(r"[\u4e00-\u9fff]", text)) if folder == "zh" else len(text.split())
+        assert size <= SUMMARY_SIZE[folder], f"{path}: the summary is {size} {'characters' if folder == 'zh' else 'words'}"
