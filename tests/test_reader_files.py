@@ -70,7 +70,7 @@ def test_script_runs_to_the_end_without_the_helper_installed(tmp_path):
     code = script(PAGE, lang="en", page="demo", title="Demo", url="https://site/demo.html")
     lines = code.splitlines()
     assert lines[0] == '# The page "Demo" of the PyTorch autograd guide, as a script: https://site/demo.html'
-    assert lines[1].startswith("# Needs torch (pip install torch).")
+    assert lines[1].startswith("# Needs torch and NumPy (pip install torch numpy).")
     assert next(line for line in lines if not line.startswith("#") and line) == "from __future__ import annotations"
     (tmp_path / "demo.py").write_text(code.replace("\nimport sys\n", "\n" + BLOCK_HELPER, 1), encoding="utf-8")
     done = subprocess.run([sys.executable, "demo.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)

@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 EXAMPLES = ROOT / "examples"
 BUNDLED = {"torch", "autograd_guide", "__future__"}
+BASE = {"numpy"}  # every download names it beside torch (docs/_ext/reader_files.py)
 PIP_NAMES = {"IPython": "ipython"}
 
 
@@ -88,9 +89,9 @@ def _offset(text: str, line: int) -> int:
 def needs_more(path: Path) -> bool:
     """Whether a download's code imports more than torch (and the standard library)."""
     if path.suffix == ".py":
-        return bool(imported(path.read_text(encoding="utf-8")))
+        return bool(imported(path.read_text(encoding="utf-8")) - BASE)
     notebook = nbformat.read(path, as_version=4)
-    return bool(imported("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")))
+    return bool(imported("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")) - BASE)
 
 
 def run_notebook(path: Path) -> str | None:

