@@ -27,7 +27,7 @@ def test_good_site_builds(tmp_path):
 def test_failing_cell_names_file_cell_and_exception(tmp_path):
     """In the parallel build an exception in a reader process used to end in "Sphinx parallel
     build error!" and the page's path: cell and exception were only in a temporary log."""
-    fine = {f"fine{n}": page(f"Fine {n}", "print(1)") for n in range(3)}
+    fine = {f"fine{n}": page(f"Fine {n}", f"print({n})") for n in range(3)}  # no two pages alike: see test_twins
     pages = {**fine, "page": page("Broken", "x = 1", "y = x / 0\nprint(y)")}
     root = write_site(tmp_path, {folder: pages for folder in guide_site.LANGUAGES})
     status, output = build(root)

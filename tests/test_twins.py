@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from bilingual import code_drift
+from bilingual import code_cells, code_drift
 from execution_cache import cache_folder
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
@@ -152,3 +152,15 @@ def test_chinese_prose_is_not_hard_wrapped(page):
         if cell.cell_type == "markdown":
             broken += re.findall(rf"{CJK}\n{CJK}", cell.source)
     assert not broken, f"docs/zh/{page}.md: join these lines of a paragraph: {broken}"
+
+
+@pytest.mark.parametrize("folder", list(guide_site.LANGUAGES))
+def test_no_two_pages_of_a_language_run_the_same_code(folder):
+    """Parallel readers cache their pages at once in the language's execution cache; two pages with
+    the same code cells would be one cache record written twice at once (jupyter-cache has no lock
+    for that: docs/_ext/execution_cache.py)."""
+    seen = {}
+    for page in NOTEBOOKS:
+        code = "\n\n".join(code_cells(guide_site.DOCS / folder / f"{page}.md"))
+        assert code not in seen, f"docs/{folder}: {page} runs the same code as {seen.get(code)}"
+        seen[code] = page

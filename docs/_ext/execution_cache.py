@@ -4,7 +4,8 @@ jupyter-cache keys a page by its code cells alone. Pages also run code they impo
 autograd_guide helper) and depend on package versions, so the cache lives in a folder named by
 the language and a fingerprint of those (``<nb_execution_cache_path>/<folder>/<fingerprint>``): a
 change gives a new, empty cache. Each language has its own (their pages' code differs, so they
-would share few records), so no two builds write one cache at once. Every `nox -s docs` is a clean
+would share few records), so no two builds write one cache at once; within a build, parallel
+readers write different records (no two pages of a language run the same code: tests/test_twins.py). Every `nox -s docs` is a clean
 build (guide_site.clean_outputs): its environment reads every page against the cache as it is.
 
 A cache that cannot be read is moved aside and made anew.
