@@ -75,12 +75,15 @@ def configure_language(app: Sphinx, config: Config) -> None:
         app.add_js_file("cjk-headings.js", loading_method="defer")  # headings break between words
 
 
+def terms(config: Config) -> list[tuple[str, str]]:
+    """(English, Chinese) for each row of docs/terms.tsv."""
+    rows = Path(config.TERMS_FILE).read_text(encoding="utf-8").splitlines()
+    return [(en.strip(), zh.strip()) for en, zh, *_ in (row.split("\t") for row in rows if row.strip())]
+
+
 def _jieba_dictionary(config: Config, doctreedir: Path) -> Path:
     """Write the glossary's Chinese terms as a jieba user dictionary, one word a line."""
-    words = []
-    for line in Path(config.TERMS_FILE).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            words.append(line.split("\t")[1].strip())
+    words = [zh for _, zh in terms(config)]
     path = doctreedir / "jieba_user_dict.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
     text = "\n".join(words) + "\n"
@@ -98,11 +101,7 @@ def english_term_ids(app: Sphinx, doctree) -> None:
     link their nodes to these ids (autograd_guide.figure.TERMS)."""
     if not app.config.language.startswith("zh"):
         return
-    english = {}
-    for line in Path(app.config.TERMS_FILE).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            en, zh = line.split("\t")[:2]
-            english[zh.strip()] = en.strip()
+    english = {zh: en for en, zh in terms(app.config)}
     for glossary in doctree.findall(addnodes.glossary):
         for term in glossary.findall(nodes.term):
             text = term.astext()
