@@ -1,10 +1,12 @@
 """One Sphinx configuration for both languages.
 
-``nox -s docs`` builds both; ``src/guide_site.py`` holds the languages, the folders and the
-sphinx-build command line. The language is the only thing that differs between the builds:
-``docs/_ext/bilingual.py`` derives the language-specific settings from ``UI_TEXT``.
+``nox -s docs`` builds each language with its own sphinx-build, naming it in $GUIDE_LANGUAGE
+(``src/guide_site.py`` holds the languages, the folders and the command line); everything that
+differs between the two builds is derived from it here. The guide's and the theme's words are
+written in English and translated by the catalogue docs/locales/zh_CN/LC_MESSAGES/sphinx.po.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,53 +15,28 @@ import guide_site
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))  # the project's own extensions
 
+FOLDER = os.environ.get(guide_site.LANGUAGE_VARIABLE, "en")  # zh or en: docs/<FOLDER> is this build's source
+LANGUAGE = guide_site.LANGUAGES[FOLDER]
+language = LANGUAGE.sphinx
+locale_dirs = [str(ROOT / "docs" / "locales")]  # sphinx.po: the theme's and the guide's words
+
 project = "PyTorch Autograd Guide"
 author = "Autograd Guide contributors"
 copyright = "2026, Autograd Guide contributors"
-language = "en"  # overridden per build with -D language=zh_CN
+html_title = {"zh": "PyTorch 自动求导指南", "en": "PyTorch Autograd Guide"}[FOLDER]
+# The toggle of cells tagged hide-cell (used only for exercise solutions).
+nb_code_prompt_show, nb_code_prompt_hide = {"zh": ("显示解答", "隐藏解答"), "en": ("Show solution", "Hide solution")}[FOLDER]
+notfound_context = {
+    "zh": {"title": "找不到页面", "body": "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"},
+    "en": {"title": "Page not found", "body": "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"},
+}[FOLDER]
+notfound_urls_prefix = f"{guide_site.site_path()}{FOLDER}/"
 
-REPOSITORY, BRANCH = guide_site.REPOSITORY, guide_site.BRANCH
-
-# Each language's words (keyed by its folder, as in guide_site.LANGUAGES): the title, the toggle
-# of cells tagged hide-cell (used only for exercise solutions), the download links' label, the name of the
-# links under the title (for screen readers), the 404 page, the theme's words.
-UI_TEXT = {
-    "zh": {
-        "title": "PyTorch 自动求导指南",
-        "nb_code_prompt_show": "显示解答", "nb_code_prompt_hide": "隐藏解答", "download": "下载本页：",
-        "page_links": "语言与下载",
-        # the row at the top of each page (docs/_ext/page_actions.py)
-        "page_actions": "本页链接", "search": "搜索", "colab": "在 Colab 中打开", "source": "查看源文件",
-        "report": "报告问题", "outputs": "输出来自 PyTorch {torch}，{device}", "minutes": "约 {n} 分钟",
-        "levels": {"beginner": "入门", "intermediate": "进阶", "advanced": "深入"},
-        # furo's own words, by their English text (see docs/_ext/accessibility.py).
-        "theme": {
-            "Skip to content": "跳到正文", "Back to top": "回到顶部", "On this page": "本页目录",
-            "Next": "下一页", "Previous": "上一页", "Home": "首页", "Made with ": "构建工具：",
-            "<a href=\"https://www.sphinx-doc.org/\">Sphinx</a> and ": "<a href=\"https://www.sphinx-doc.org/\">Sphinx</a> 与 ",
-            "Copyright &#169; %(copyright)s": "版权所有 &#169; %(copyright)s",
-            "View this page": "查看本页源文件", "Edit this page": "编辑本页",
-            "Toggle site navigation sidebar": "展开或收起站点导航", "Toggle table of contents sidebar": "展开或收起本页目录",
-            "Toggle Light / Dark / Auto color theme": "切换浅色、深色或跟随系统的配色",
-            "Contents": "目录", "Menu": "菜单", "Expand": "展开", "Light mode": "浅色模式", "Dark mode": "深色模式",
-            "Auto light/dark, in light mode": "跟随系统，当前为浅色", "Auto light/dark, in dark mode": "跟随系统，当前为深色",
-        },
-        "notfound": ("找不到页面", "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"),
-    },
-    "en": {
-        "title": "PyTorch Autograd Guide",
-        "nb_code_prompt_show": "Show solution", "nb_code_prompt_hide": "Hide solution", "download": "Download:",
-        "page_links": "Language and downloads",
-        "page_actions": "Page links", "search": "Search", "colab": "Open in Colab", "source": "Source",
-        "report": "Report a problem", "outputs": "Outputs from PyTorch {torch}, {device}", "minutes": "{n} min",
-        "levels": {"beginner": "beginner", "intermediate": "intermediate", "advanced": "advanced"},
-        "theme": {},  # furo writes English
-        "notfound": ("Page not found", "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"),
-    },
-}
-# Glossary terms (English <TAB> Chinese); the zh build feeds them to jieba so that
-# 叶子张量 is indexed as one word and found when typed without spaces.
+# Glossary terms (English <TAB> Chinese); the zh build feeds them to jieba (docs/_ext/bilingual.py)
+# so that 叶子张量 is indexed as one word and found when typed without spaces.
 TERMS_FILE = str(ROOT / "docs" / "terms.tsv")
+if FOLDER == "zh":
+    html_search_options = {"dict": str(guide_site.BUILD / "zh" / "jieba_user_dict.txt")}
 
 extensions = [
     "myst_nb",
@@ -103,7 +80,9 @@ html_static_path = ["docs/_static"]  # relative to this folder
 html_favicon = "docs/_static/favicon.svg"  # browsers ask for /favicon.ico when a page names none
 templates_path = ["docs/_templates"]
 html_css_files = ["guide.css", "phone.css"]  # phone.css: tables, copy button, type sizes at 390 px
-html_js_files = [("stepper.js", {"defer": "defer"}), ("figures.js", {"defer": "defer"}), ("drawer.js", {"defer": "defer"})]
+html_js_files = [(name, {"defer": "defer"}) for name in ("stepper.js", "figures.js", "drawer.js", "switcher.js", "scroll-focus.js")]
+if FOLDER == "zh":
+    html_js_files += ["zh-search.js", ("cjk-headings.js", {"defer": "defer"})]  # headings break between words
 html_last_updated_fmt = None  # a timestamp would make two builds of the same sources differ
 html_copy_source = False
 html_search_scorer = str(ROOT / "docs" / "search_scorer.js")  # ranks titles holding more query words first
@@ -118,12 +97,15 @@ html_sidebars = {
     ]
 }
 
-# -- Hosting: sitemap, OpenGraph, 404 (per-language values are set by docs/_ext/bilingual.py) ----
-html_theme_options = {  # "view source" and "edit" only when the repository is known
-    "source_repository": REPOSITORY,
-    "source_branch": BRANCH,
+# -- Hosting: sitemap, OpenGraph, "view source" (only where the addresses are known) ----------
+html_theme_options = {
+    "source_repository": guide_site.REPOSITORY,
+    "source_branch": guide_site.BRANCH,
+    "source_directory": f"docs/{FOLDER}/",
     "top_of_page_buttons": ["view", "edit"],
-} if REPOSITORY else {"top_of_page_buttons": []}
+} if guide_site.REPOSITORY else {"top_of_page_buttons": []}
+html_baseurl = f"{guide_site.SITE_URL}{FOLDER}/" if guide_site.SITE_URL else ""
+ogp_site_url, ogp_site_name = html_baseurl, html_title
 sitemap_url_scheme = "{link}"  # html_baseurl already ends in the language folder
 sitemap_locales = [None]  # twins are linked with hreflang in each page's head instead
 ogp_enable_meta_description = True

@@ -17,67 +17,67 @@ nox.options.reuse_venv = "yes"
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = "requirements/constraints.txt"
-# docs installs what every check needs, once: torch is the expensive part, and the checks run
-# in the same environment through requires=["docs"] (one torch install per machine, not four).
-CHECK_GROUPS = ("docs", "test")
-
-
-def install(session: nox.Session, *groups: str) -> None:
-    """The pinned dependency groups, and this project (the graph helper, guide_site)."""
-    session.install("-c", CONSTRAINTS, "-e", ".", *nox.project.dependency_groups(PYPROJECT, *groups))
-
-
 BUILD_ENV = ROOT / ".nox" / "docs"  # nox's folder for the docs session's environment
+SITE = ROOT / "_build" / "html"  # what `nox -s docs` builds (guide_site.SITE)
 
 
-def python(session: nox.Session, *args: str) -> None:
-    """Run Python in the docs session's environment (with its bin/ first on PATH)."""
+def groups(*names: str) -> list[str]:
+    """The pinned requirements of these dependency groups."""
+    return ["-c", CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, *names)]
+
+
+def install(session: nox.Session, *names: str) -> None:
+    """These dependency groups, and this project (the graph helper, guide_site)."""
+    session.install(*groups(*names), "-e", ".")
+
+
+def in_build_env(session: nox.Session, *args: str, site: bool = True) -> None:
+    """Run Python in the docs session's environment (torch is installed once per machine, there),
+    on the site it built. Run `nox -s docs` first; `nox` does."""
+    if not (BUILD_ENV / "bin" / "python").exists() or (site and not (SITE / "index.html").exists()):
+        session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
     session.env["VIRTUAL_ENV"] = str(BUILD_ENV)
     session.env["PATH"] = f"{BUILD_ENV / 'bin'}{os.pathsep}{os.environ['PATH']}"
     session.run(str(BUILD_ENV / "bin" / "python"), *args)
-
-
-def own_posargs(session: nox.Session) -> list[str]:
-    """Arguments after -- belong to the sessions named with -s: nox also hands them to the
-    sessions those require (docs), where pytest's -k would reach sphinx-build."""
-    named = session._runner.global_config.sessions or []  # nox has no public way to ask
-    return session.posargs if session.name in named else []
 
 
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site in both languages into _build/html, always clean over the kept execution
     cache (extra args go to sphinx-build)."""
-    install(session, *CHECK_GROUPS)
-    session.run("python", "-m", "guide_site", "html", *own_posargs(session))
+    install(session, "docs")
+    session.run("python", "-m", "guide_site", "html", *session.posargs)
 
 
-@nox.session(venv_backend="none", requires=["docs"])
+@nox.session(venv_backend="none")
 def doctest(session: nox.Session) -> None:
-    """Run the {doctest} blocks of both languages and the docstrings of the helper and examples."""
-    python(session, "-m", "guide_site", "doctest", *session.posargs)
-    python(session, "-m", "pytest", "--doctest-modules", "-p", "no:cacheprovider", "src", "examples")
+    """Run the {doctest} blocks of both languages (the docstrings' doctests run with the tests)."""
+    in_build_env(session, "-m", "guide_site", "doctest", *session.posargs, site=False)
 
 
-@nox.session(venv_backend="none", requires=["docs"])
+@nox.session(venv_backend="none")
 def linkcheck(session: nox.Session) -> None:
     """Check every internal link and anchor of the built site offline; external links when online."""
-    python(session, "tools/check_links.py", "--external", "auto", *session.posargs)
+    in_build_env(session, "-m", "pip", "install", "--quiet", *groups("linkcheck"))
+    in_build_env(session, "tools/check_links.py", "--external", "auto", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff over the Python code (pages excluded: their cells are checked by running them)."""
-    session.install("-c", CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "lint"))
+    session.install(*groups("lint"))
     session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
 
 
-@nox.session(requires=["docs"])
+@nox.session
 def downloads(session: nox.Session) -> None:
-    """Run every download of the built site as a reader would, in an environment that holds what its
-    first lines name: torch and a notebook runner; a page that names more runs in a second
-    environment, the first's packages (a .pth file) and those on top."""
-    session.install("-c", CONSTRAINTS, *nox.project.dependency_groups(PYPROJECT, "reader"))
+    """Run every download of the built site and every example as a reader would, in an environment
+    that holds what its first lines name: torch, NumPy and a notebook runner; a page that names
+    more runs in a second environment, the first's packages (a .pth file) and those on top."""
+    if not (SITE / "index.html").exists():
+        session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
+    session.install(*groups("reader"))
     session.run("python", "tools/run_downloads.py", "--needs", "torch", *session.posargs)
     more = Path(session.virtualenv.location).with_name("downloads-more")
     if not (more / "bin" / "python").exists():
@@ -86,8 +86,7 @@ def downloads(session: nox.Session) -> None:
     second = session.run(str(more / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                          silent=True, external=True)
     Path(second.strip(), "reader.pth").write_text(first.strip() + "\n", encoding="utf-8")
-    session.run(str(more / "bin" / "python"), "-m", "pip", "install", "--quiet", "-c", CONSTRAINTS,
-                *nox.project.dependency_groups(PYPROJECT, "reader-more"), external=True)
+    session.run(str(more / "bin" / "python"), "-m", "pip", "install", "--quiet", *groups("reader-more"), external=True)
     session.run(str(more / "bin" / "python"), "tools/run_downloads.py", "--needs", "more", *session.posargs,
                 external=True)
 
@@ -97,23 +96,22 @@ def npm_ci(session: nox.Session, folder: str) -> None:
     session.run("npm", "ci", "--prefix", folder, "--ignore-scripts", "--no-audit", "--no-fund", external=True)
 
 
-AXE = "tools/axe"  # axe-core for the accessibility tests, pinned in its package-lock.json
-
-
-@nox.session(venv_backend="none", requires=["docs"])
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
-    """Run pytest: twin parity, the graph helper, the examples, the built site, accessibility."""
-    npm_ci(session, AXE)
-    # Two workers (or more, on a bigger machine): the builds, browsers and Java of one test file
-    # leave a core idle for the next; measured on 2 cores, 6 min 50 s -> 5 min 4 s.
-    python(session, "-m", "pytest", "--numprocesses=auto", "--maxprocesses=4", "--dist=loadfile", *session.posargs)
+    """Run pytest in the docs environment, with the test group added to it: twin parity, the graph
+    helper, the built site, the build's failures, accessibility."""
+    in_build_env(session, "-m", "pip", "install", "--quiet", *groups("test"))
+    npm_ci(session, "tools/axe")  # axe-core for the accessibility tests, pinned in its package-lock.json
+    # Two workers (or more, on a bigger machine), each taking the next test as it frees up.
+    in_build_env(session, "-m", "pytest", "--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal",
+                 *session.posargs)
 
 
-@nox.session(venv_backend="none", requires=["docs"], default=False)
+@nox.session(venv_backend="none", default=False)
 def lighthouse(session: nox.Session) -> None:
     """Lighthouse's scores for a few built pages (Debian's chromium; not part of `nox`: slow, noisy)."""
     npm_ci(session, "tools/lighthouse")
-    python(session, "tools/lighthouse.py", *own_posargs(session))
+    in_build_env(session, "tools/lighthouse.py", *session.posargs)
 
 
 @nox.session(default=False)

@@ -11,6 +11,7 @@ and the ``sphinx-build`` command line are written down once, here.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 BUILD = ROOT / "_build"
 SITE = BUILD / "html"  # what is published: one folder per language, the root picker and 404
-CACHE = BUILD / ".jupyter_cache"  # executed notebooks, shared by the languages
+CACHE = BUILD / ".jupyter_cache"  # executed notebooks, one cache per language
+PREVIOUS = BUILD / "previous"  # the site the build before made (tests/test_reproducible.py)
 
 
 
@@ -75,6 +77,7 @@ LANGUAGES = {
     "en": Language("en", "en", "en", "English"),
 }
 BY_SPHINX_LANGUAGE = {language.sphinx: language for language in LANGUAGES.values()}
+LANGUAGE_VARIABLE = "GUIDE_LANGUAGE"  # names the folder of the language one sphinx-build builds (conf.py)
 
 # Warnings are errors, naming the file; --keep-going reports all of them, not just the first.
 STRICT = ("-W", "-n", "--keep-going")
@@ -92,12 +95,12 @@ def source_date_epoch() -> dict[str, str]:
 def sphinx_options(folder: str, builder: str = "html", *extra: str, docs: Path = DOCS, out: Path = BUILD,
                    cache: Path | None = None, parallel: bool = True) -> list[str]:
     """sphinx-build's arguments for one language: sources docs/<folder>, the environment in
-    <out>/<folder>/doctrees, the output in <out>/<folder>/<builder>.
+    <out>/<folder>/doctrees, the output in <out>/<folder>/<builder>. The language itself goes in
+    the environment (sphinx_env), where conf.py reads it.
 
     Not straight into the published folder: myst-nb writes jupyter_execute/ beside the output.
     """
-    options = ["-b", builder, "-c", str(ROOT), "-D", f"language={LANGUAGES[folder].sphinx}",
-               "-d", str(out / folder / "doctrees"), *STRICT]
+    options = ["-b", builder, "-c", str(ROOT), "-d", str(out / folder / "doctrees"), *STRICT]
     if parallel:
         options += ["-j", "auto"]  # notebooks run in parallel, one kernel per core
     if cache is not None:
@@ -115,15 +118,22 @@ def build_env(**overrides: str) -> dict[str, str]:
     # OMP_NUM_THREADS: both languages run a kernel per core at once; torch's default of one
     # OpenMP thread per core in each made them spin against each other (measured on 2 cores:
     # 73 s -> 67 s for a clean build), and one thread makes every sum independent of the core count.
-    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1", **source_date_epoch(),
-            **overrides}
+    # JUPYTER_DEFAULT_PROVISIONER_NAME: kernels started with ports no other build's kernel holds
+    # (src/kernel_ports.py).
+    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1",
+            "JUPYTER_DEFAULT_PROVISIONER_NAME": "guide-ports", **source_date_epoch(), **overrides}
+
+
+def sphinx_env(folder: str, **overrides: str) -> dict[str, str]:
+    """The environment of sphinx-build for one language: conf.py derives the build from $GUIDE_LANGUAGE."""
+    return build_env(**{LANGUAGE_VARIABLE: folder}, **overrides)
 
 
 def start(folder: str, builder: str = "html", *extra: str, env: dict[str, str] | None = None,
           **options) -> subprocess.Popen:
     """Start sphinx-build for one language, its output (stdout and stderr together) piped; env:
-    variables to set besides build_env()'s."""
-    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=build_env(**(env or {})),
+    variables to set besides sphinx_env()'s."""
+    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=sphinx_env(folder, **(env or {})),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -174,6 +184,30 @@ def assemble(out: Path = BUILD, site: Path = SITE) -> None:
     (site / "404.html").write_text(not_found.replace("{site_path}", site_path()), encoding="utf-8")
 
 
+def sources_digest() -> str:
+    """A digest of every file in the checkout that git tracks or would (what a build reads)."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout
+    digest = hashlib.sha256()
+    for name in sorted(set(filter(None, listed.split(b"\0")))):
+        if (path := ROOT / os.fsdecode(name)).is_file():
+            digest.update(name + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def publish(digest: str) -> None:
+    """The built languages become the site; the site before it, and the digest of the sources of
+    each, are kept (PREVIOUS) so that a test can compare two clean builds without a third."""
+    shutil.rmtree(PREVIOUS, ignore_errors=True)
+    if SITE.exists():
+        PREVIOUS.mkdir(parents=True)
+        SITE.rename(PREVIOUS / "html")
+        if (BUILD / "sources.sha256").exists():
+            (BUILD / "sources.sha256").rename(PREVIOUS / "sources.sha256")
+    assemble()
+    (BUILD / "sources.sha256").write_text(digest + "\n", encoding="utf-8")
+
+
 def serve_argv(folder: str, port: int = 8000) -> list[str]:
     """sphinx-autobuild for one language, in its own folders: a `docs` build may run meanwhile."""
     *options, source, outdir = sphinx_options(folder, "html", out=BUILD / "serve", parallel=False)
@@ -189,9 +223,10 @@ def main(argv: list[str]) -> int:
     command, *rest = argv or ["html"]
     if command == "serve":
         folder = rest[0] if rest else "zh"
-        return subprocess.call(serve_argv(folder), env=build_env())
+        return subprocess.call(serve_argv(folder), env=sphinx_env(folder))
     if command == "html":
         clean_outputs()
+        digest = sources_digest()  # of the sources as this build reads them
     results = run_all(command, *rest)
     failed = [folder for folder, (status, _) in results.items() if status]
     if failed:
@@ -199,7 +234,7 @@ def main(argv: list[str]) -> int:
               + " (see its [..] lines above)", file=sys.stderr)
         return 1
     if command == "html":
-        assemble()
+        publish(digest)
         print(f"Site built: {SITE / 'index.html'}")
     return 0
 

@@ -3,13 +3,10 @@ stops the build loudly when its target changes; the small defects of the code re
 
 from __future__ import annotations
 
-import json
-
 import myst_nb.core.render
 import pytest
 import sitemap_order
 import stream_output
-from bilingual import CODE_CELLS_VERSION, CodeCellCache
 from docutils import nodes
 from mathml import to_mathml
 from sphinx.errors import ExtensionError
@@ -36,19 +33,6 @@ def test_math_that_cannot_be_rendered_is_escaped():
     """latex2mathml rejects this formula; its text used to go into the page as raw markup."""
     html = to_mathml(nodes.math(text=r"\left( a<b"), "inline")
     assert html == r"<code>\left( a&lt;b</code>"
-
-
-def test_code_cell_memo_is_dropped_when_its_logic_changes(tmp_path):
-    page = tmp_path / "page.md"
-    page.write_text("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n---\n\n"
-                    "```{code-cell} python\nprint(1)  # note\n```\n", encoding="utf-8")
-    stat = page.stat()
-    memo = tmp_path / "memo.json"
-    stale = {str(page): [[stat.st_mtime_ns, stat.st_size], ["stripped by older logic"]]}
-    memo.write_text(json.dumps({"version": "0", "pages": stale}), encoding="utf-8")
-    assert CodeCellCache(memo)(page) == ["# tags: []\nprint(1)"]
-    memo.write_text(json.dumps({"version": CODE_CELLS_VERSION, "pages": stale}), encoding="utf-8")
-    assert CodeCellCache(memo)(page) == ["stripped by older logic"]  # a valid memo is used
 
 
 def test_error_messages_and_synonyms_become_search_entries_of_their_sections(monkeypatch, tmp_path):
@@ -88,3 +72,30 @@ def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
     monkeypatch.setattr(guide_site, "REPOSITORY", None)
     assert page_actions.colab_url("zh", "detach") is page_actions.source_url("zh", "detach") is None
     assert page_actions.report_url("zh", "detach", "t") is None
+
+
+def test_the_execution_cache_takes_one_writer_at_a_time(tmp_path):
+    """Parallel readers writing one cache at once lose records (docs/_ext/execution_cache.py)."""
+    import threading
+    import time
+
+    import execution_cache
+
+    inside, most = [0], [0]
+
+    def write(self):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        time.sleep(0.05)
+        inside[0] -= 1
+
+    cache = type("Cache", (), {"path": str(tmp_path)})()
+    locked = execution_cache.one_writer_at_a_time(write)
+    threads = [threading.Thread(target=locked, args=(cache,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most[0] == 1
+    execution_cache.install_write_lock()
+    assert execution_cache.JupyterCacheBase.cache_notebook_bundle.one_writer_at_a_time

@@ -78,22 +78,6 @@ def test_page_without_twin(tmp_path):
     assert "page.md.rst" not in output
 
 
-def test_drifted_twins(tmp_path):
-    root = write_site(tmp_path, {"zh": {"page": page("漂移", "print(1)  # 中文注释")},
-                                 "en": {"page": page("Drift", "print(2)  # comment")}})
-    status, output = build(root)
-    assert status != 0
-    assert f"{Path('docs') / 'en' / 'page.md'}: WARNING: code cells differ from the twin" in output, output
-    assert "-print(2)" in output and "+print(1)" in output
-
-
-def test_comments_may_differ(tmp_path):
-    root = write_site(tmp_path, {"zh": {"page": page("注释", "print(1)  # 中文注释")},
-                                 "en": {"page": page("Comment", "print(1)  # a comment")}})
-    status, output = build(root)
-    assert status == 0, output
-
-
 def test_dead_internal_link(tmp_path):
     text = HEADER + "# Links\n\nSee {doc}`nowhere` and [a section](#no-such-anchor).\n"
     root = write_site(tmp_path, both(text))
@@ -109,20 +93,6 @@ def test_failing_doctest(tmp_path):
     status, output = build(root, builder="doctest")
     assert status != 0
     assert "page.md" in output and "1 failure" in output
-
-
-def test_corrupted_cache_recovers_with_a_message(tmp_path):
-    root = write_site(tmp_path, both(page("Cached", "print(6 * 7)")))
-    assert build(root)[0] == 0
-    database = cache_database(root)
-    database.write_bytes(b"this is not a database" * 100)
-    guide_site.clean_outputs(out=root)  # as every `nox -s docs` does
-    status, output = build(root)
-    assert status == 0, output
-    assert "was unreadable" in output and ".corrupt" in output
-    assert "Executing notebook" in output
-    with sqlite3.connect(database) as db:
-        assert db.execute("SELECT count(*) FROM nbcache").fetchone()[0] == 1
 
 
 def test_both_languages_build_at_once_each_with_its_cache(tmp_path):

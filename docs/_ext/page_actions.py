@@ -23,9 +23,11 @@ from urllib.parse import quote
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.locale import get_translation
 
 import guide_site
 
+_ = get_translation("sphinx")  # the words below, translated by docs/locales/<language>/LC_MESSAGES/sphinx.po
 READING = {"zh": 300, "en": 180}  # characters or words a minute
 SECONDS_PER_CODE_LINE = 6
 NOTEBOOKS_BRANCH = "notebooks"  # .github/workflows/pages.yml pushes the executed notebooks there
@@ -108,18 +110,13 @@ def init(app, env, docnames) -> None:
             setattr(env, name, {})
 
 
-def words(app: Sphinx) -> dict:
-    return app.config.UI_TEXT[guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder]
-
-
 def meta(app: Sphinx, docname: str) -> str:
     """"beginner · 12 min" for a page."""
-    text = words(app)
     parts = []
     if level := app.env.guide_levels.get(docname):
-        parts.append(text["levels"][level])
+        parts.append(_(level))  # beginner, intermediate, advanced
     if docname in app.env.guide_minutes:
-        parts.append(text["minutes"].format(n=app.env.guide_minutes[docname]))
+        parts.append(_("{n} min").format(n=app.env.guide_minutes[docname]))
     return " · ".join(parts)
 
 
@@ -146,7 +143,6 @@ def add_row(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
     if doctree is None or "body" not in context:
         return
     folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
-    text = words(app)
     # The sidebar has the language and the downloads too (a-lang-switch-link ...): the row's own classes.
     links = [(context["twin_url"], context["twin_label"], "row-lang", {"hreflang": context["twin_lang"],
                                                                       "lang": context["twin_lang"]})]
@@ -154,21 +150,21 @@ def add_row(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
     if downloads:
         links += [(downloads["ipynb"], ".ipynb", "row-ipynb", {"download": ""}),
                   (downloads["py"], ".py", "row-py", {"download": ""})]
-    links.append((context["pathto"]("search"), text["search"], "search-link", {}))
+    links.append((context["pathto"]("search"), _("Search"), "search-link", {}))
     title = re.sub(r"<[^>]+>", "", context.get("title", ""))
-    outside = [(colab_url(folder, pagename) if downloads else None, text["colab"], "colab-link"),
-               (source_url(folder, pagename), text["source"], "source-link"),
-               (report_url(folder, pagename, title), text["report"], "report-link")]
+    outside = [(colab_url(folder, pagename) if downloads else None, _("Open in Colab"), "colab-link"),
+               (source_url(folder, pagename), _("Source"), "source-link"),
+               (report_url(folder, pagename, title), _("Report a problem"), "report-link")]
     links += [(url, label, cls, {"rel": "noopener"}) for url, label, cls in outside if url]
 
     def link(url, label, cls, attributes) -> str:
         extra = "".join(f' {k}="{escape(v)}"' if v else f" {k}" for k, v in attributes.items())
         return f'<a class="{cls}" href="{escape(url)}"{extra}>{escape(label)}</a>'
 
-    facts = [text["outputs"].format(torch=OUTPUTS["torch"], device=OUTPUTS["device"])]
+    facts = [_("Outputs from PyTorch {torch}, {device}").format(torch=OUTPUTS["torch"], device=OUTPUTS["device"])]
     if about := meta(app, pagename):
         facts.append(about)
-    row = (f'<nav class="page-actions" aria-label="{escape(text["page_actions"])}">'
+    row = (f'<nav class="page-actions" aria-label="{escape(_("Page links"))}">'
            + "".join(link(*item) for item in links)
            + "".join(f'<span class="page-fact">{escape(fact)}</span>' for fact in facts) + "</nav>")
     context["body"] = row + context["body"]
