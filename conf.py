@@ -27,8 +27,14 @@ html_title = {"zh": "PyTorch 自动求导指南", "en": "PyTorch Autograd Guide"
 # The toggle of cells tagged hide-cell (used only for exercise solutions).
 nb_code_prompt_show, nb_code_prompt_hide = {"zh": ("显示解答", "隐藏解答"), "en": ("Show solution", "Hide solution")}[FOLDER]
 notfound_context = {
-    "zh": {"title": "找不到页面", "body": "<h1>找不到页面</h1><p>这个地址没有页面。请从<a href=\"index.html\">首页</a>开始，或者用搜索。</p>"},
-    "en": {"title": "Page not found", "body": "<h1>Page not found</h1><p>There is no page at this address. Start from the <a href=\"index.html\">home page</a>, or search.</p>"},
+    "zh": {
+        "title": "找不到页面",
+        "body": '<h1>找不到页面</h1><p>这个地址没有页面。请从<a href="index.html">首页</a>开始，或者用搜索。</p>',
+    },
+    "en": {
+        "title": "Page not found",
+        "body": '<h1>Page not found</h1><p>There is no page at this address. Start from the <a href="index.html">home page</a>, or search.</p>',
+    },
 }[FOLDER]
 notfound_urls_prefix = f"{guide_site.site_path()}{FOLDER}/"
 
@@ -58,11 +64,11 @@ extensions = [
 # -- MyST and execution -------------------------------------------------------
 myst_enable_extensions = ["dollarmath", "attrs_block"]  # attrs_block: {.class} on the next block (errors.md)
 myst_heading_anchors = 3
-# Executed outputs live in a jupyter-cache per language: an unchanged page is never run again,
-# and a prose-only edit runs nothing. docs/_ext/execution_cache.py keeps one cache per language
-# and fingerprint of the helper and package versions below this folder.
+# Executed outputs live in a jupyter-cache per language, in a folder named by a fingerprint of the
+# helper and package versions (guide_site.cache_folder): an unchanged page is never run again,
+# and a prose-only edit runs nothing.
 nb_execution_mode = "cache"
-nb_execution_cache_path = str(guide_site.CACHE)
+nb_execution_cache_path = str(guide_site.cache_folder(FOLDER))
 nb_execution_timeout = 120  # per cell; the slowest Part I cell takes well under 5 s
 # A failing cell is a warning (an error under -W) rather than an exception: in a parallel build
 # an exception loses the cell and the traceback; execution_cache.py reports page, cell, error.
@@ -98,12 +104,16 @@ html_sidebars = {
 }
 
 # -- Hosting: sitemap, OpenGraph, "view source" (only where the addresses are known) ----------
-html_theme_options = {
-    "source_repository": guide_site.REPOSITORY,
-    "source_branch": guide_site.BRANCH,
-    "source_directory": f"docs/{FOLDER}/",
-    "top_of_page_buttons": ["view", "edit"],
-} if guide_site.REPOSITORY else {"top_of_page_buttons": []}
+html_theme_options = (
+    {
+        "source_repository": guide_site.REPOSITORY,
+        "source_branch": guide_site.BRANCH,
+        "source_directory": f"docs/{FOLDER}/",
+        "top_of_page_buttons": ["view", "edit"],
+    }
+    if guide_site.REPOSITORY
+    else {"top_of_page_buttons": []}
+)
 html_baseurl = f"{guide_site.SITE_URL}{FOLDER}/" if guide_site.SITE_URL else ""
 ogp_site_url, ogp_site_name = html_baseurl, html_title
 sitemap_url_scheme = "{link}"  # html_baseurl already ends in the language folder

@@ -58,23 +58,29 @@ def doctest(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def linkcheck(session: nox.Session) -> None:
     """Check every internal link and anchor of the built site offline; external links when online."""
-    in_build_env(session, "-m", "pip", "install", "--quiet", *groups("linkcheck"))
     in_build_env(session, "tools/check_links.py", "--external", "auto", *session.posargs)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff over the Python code (pages excluded: their cells are checked by running them)."""
+    """ruff (check and format) over the Python code (pages excluded: their cells are checked by
+    running them), codespell over every file, shellcheck over .ci/run, the workflows' schema."""
     session.install(*groups("lint"))
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("codespell")
+    session.run("shellcheck", ".ci/run")
+    session.run(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, sorted(ROOT.glob(".github/workflows/*.yml")))
+    )
 
 
 @nox.session
 def downloads(session: nox.Session) -> None:
-    """Run every download of the built site and every example as a reader would, in an environment
-    that holds what its first lines name: torch, NumPy and a notebook runner; a page that names
-    more runs in a second environment, the first's packages (a .pth file) and those on top."""
+    """Run the downloads as a reader would (the English notebooks; every one with `-- --all`) and the
+    examples, in an environment that holds what a file's first lines name: torch, NumPy and a notebook
+    runner; a page that names more runs in a second environment, the first's packages (a .pth file)
+    and those on top."""
     if not (SITE / "index.html").exists():
         session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
     session.install(*groups("reader"))
@@ -83,12 +89,12 @@ def downloads(session: nox.Session) -> None:
     if not (more / "bin" / "python").exists():
         session.run("python", "-m", "venv", str(more))
     first = session.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True)
-    second = session.run(str(more / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
-                         silent=True, external=True)
+    second = session.run(
+        str(more / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True, external=True
+    )
     Path(second.strip(), "reader.pth").write_text(first.strip() + "\n", encoding="utf-8")
     session.run(str(more / "bin" / "python"), "-m", "pip", "install", "--quiet", *groups("reader-more"), external=True)
-    session.run(str(more / "bin" / "python"), "tools/run_downloads.py", "--needs", "more", *session.posargs,
-                external=True)
+    session.run(str(more / "bin" / "python"), "tools/run_downloads.py", "--needs", "more", *session.posargs, external=True)
 
 
 def npm_ci(session: nox.Session, folder: str) -> None:
@@ -103,8 +109,7 @@ def tests(session: nox.Session) -> None:
     in_build_env(session, "-m", "pip", "install", "--quiet", *groups("test"))
     npm_ci(session, "tools/axe")  # axe-core for the accessibility tests, pinned in its package-lock.json
     # Two workers (or more, on a bigger machine), each taking the next test as it frees up.
-    in_build_env(session, "-m", "pytest", "--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal",
-                 *session.posargs)
+    in_build_env(session, "-m", "pytest", "--numprocesses=auto", "--maxprocesses=4", "--dist=worksteal", *session.posargs)
 
 
 @nox.session(venv_backend="none", default=False)
@@ -112,6 +117,13 @@ def lighthouse(session: nox.Session) -> None:
     """Lighthouse's scores for a few built pages (Debian's chromium; not part of `nox`: slow, noisy)."""
     npm_ci(session, "tools/lighthouse")
     in_build_env(session, "tools/lighthouse.py", *session.posargs)
+
+
+@nox.session(venv_backend="none", default=False)
+def screenshots(session: nox.Session) -> None:
+    """Phone screenshots of the figure pages, light and dark, into _build/screenshots/ (to look at)."""
+    in_build_env(session, "-m", "pip", "install", "--quiet", *groups("test"))  # playwright
+    in_build_env(session, "tools/screenshots.py", *session.posargs)
 
 
 @nox.session(default=False)

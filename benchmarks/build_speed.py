@@ -106,8 +106,9 @@ _run_cells()
 
 def page_script(page: Path) -> str:
     notebook = read_myst_markdown_notebook(page.read_text(encoding="utf-8"), path=page)
-    cells = [(cell.source, "raises-exception" in cell.metadata.get("tags", []))
-             for cell in notebook.cells if cell.cell_type == "code"]
+    cells = [
+        (cell.source, "raises-exception" in cell.metadata.get("tags", [])) for cell in notebook.cells if cell.cell_type == "code"
+    ]
     return f"CELLS = {cells!r}\n{RUN_CELLS}"
 
 
@@ -121,9 +122,16 @@ def floor(work: Path) -> float:
             script.parent.mkdir(parents=True, exist_ok=True)
             script.write_text(page_script(page), encoding="utf-8")
             scripts.append(script)
+
     def run(script: Path) -> None:
-        subprocess.run([sys.executable, str(script)], cwd=script.parent, check=True, env=guide_site.build_env(),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, str(script)],
+            cwd=script.parent,
+            check=True,
+            env=guide_site.build_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
@@ -184,14 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     pages = len(list((guide_site.DOCS / "en").glob("*.md")))
 
     def rebuild_row(name: str, runs: list[tuple[float, int]], target: str) -> tuple[str, str, str]:
-        return (name, f"{statistics.median(s for s, _ in runs):.1f} s",
-                f"{max(n for _, n in runs)} executed (target {target})")
+        return (name, f"{statistics.median(s for s, _ in runs):.1f} s", f"{max(n for _, n in runs)} executed (target {target})")
 
     rows = [
-        ("clean build, both languages", f"{build_s:.1f} s",
-         f"{executed} executed; runs: {', '.join(f'{s:.0f}' for s in clean)} s"),
-        ("floor: code cells as plain scripts", f"{floor_s:.1f} s",
-         f"{2 * pages} processes, {os.cpu_count()} at a time; runs: {', '.join(f'{s:.0f}' for s in floors)} s"),
+        ("clean build, both languages", f"{build_s:.1f} s", f"{executed} executed; runs: {', '.join(f'{s:.0f}' for s in clean)} s"),
+        (
+            "floor: code cells as plain scripts",
+            f"{floor_s:.1f} s",
+            f"{2 * pages} processes, {os.cpu_count()} at a time; runs: {', '.join(f'{s:.0f}' for s in floors)} s",
+        ),
         ("clean build / floor", f"{build_s / floor_s:.2f}x", "target ≤ 1.2x"),
         ("clean build without executing (Sphinx alone)", f"{sphinx_alone:.1f} s", "nb_execution_mode=off"),
         rebuild_row("nox -s docs again, nothing changed (clean, over the cache)", noop, "< 10 s, 0"),
@@ -200,9 +209,11 @@ def main(argv: list[str] | None = None) -> int:
         ("peak memory of a clean build", f"{statistics.median(peaks) / 2**20:.0f} MiB", "Sphinx + kernels (< 4 GiB)"),
     ]
     cpu = platform.processor() or platform.machine()
-    print(f"\n{pages} pages x {len(guide_site.LANGUAGES)} languages; {psutil.cpu_count()} cores ({cpu}), "
-          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
-          f"medians of {args.runs} alternated floor/build pairs, 3 runs of each rebuild\n")
+    print(
+        f"\n{pages} pages x {len(guide_site.LANGUAGES)} languages; {psutil.cpu_count()} cores ({cpu}), "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
+        f"medians of {args.runs} alternated floor/build pairs, 3 runs of each rebuild\n"
+    )
     print("| measure | value | notes |\n| --- | --- | --- |")
     for row in rows:
         print("| " + " | ".join(row) + " |")

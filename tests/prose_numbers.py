@@ -19,14 +19,16 @@ FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.S | re.M)
 # An admonition's body is prose: its fences and options go before FENCE sees it.
 PROSE_DIRECTIVE = re.compile(
     r"^(`{3,}|~{3,})\{(?:admonition|note|tip|hint|important|seealso|warning|caution|attention|danger|error)\}"
-    r"[^\n]*\n(?::[\w-]+:[^\n]*\n)*(.*?)^\1[ \t]*$", re.S | re.M)
+    r"[^\n]*\n(?::[\w-]+:[^\n]*\n)*(.*?)^\1[ \t]*$",
+    re.S | re.M,
+)
 HEADING = re.compile(r"^#{1,6} ", re.M)
 NOT_PROSE = [
-    re.compile(r"^#{1,6} .*$", re.M),                          # headings: the section's name
+    re.compile(r"^#{1,6} .*$", re.M),  # headings: the section's name
     re.compile(r"\{(?:doc|ref|numref|download|term)\}`[^`]*`"),  # cross-references
-    re.compile(r"\]\([^)]*\)"),                                  # link targets
-    re.compile(r"^\s*(?:\d+\.|[-*+])\s", re.M),                 # list markers
-    re.compile(r"^\(.*\)=\s*$", re.M),                          # labels
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"^\s*(?:\d+\.|[-*+])\s", re.M),  # list markers
+    re.compile(r"^\(.*\)=\s*$", re.M),  # labels
 ]
 
 
@@ -90,10 +92,13 @@ def problems(page: str, zh: list[Section], en: list[Section]) -> list[str]:
     for z, e in zip(zh, en):
         where = f"{page}, section {e.heading!r}"
         if z.prose != e.prose:
-            found.append(f"{where}: prose numbers differ: only zh {show(z.prose - e.prose) or '-'}; "
-                         f"only en {show(e.prose - z.prose) or '-'}")
+            found.append(
+                f"{where}: prose numbers differ: only zh {show(z.prose - e.prose) or '-'}; only en {show(e.prose - z.prose) or '-'}"
+            )
         for folder, section in (("zh", z), ("en", e)):
             if missing := {value for value in section.prose if not backed(value, section.evidence)}:
-                found.append(f"{where} (docs/{folder}): prose states {show(missing)}, which no code cell, "
-                             "output or doctest of the section contains")
+                found.append(
+                    f"{where} (docs/{folder}): prose states {show(missing)}, which no code cell, "
+                    "output or doctest of the section contains"
+                )
     return found

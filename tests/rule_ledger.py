@@ -42,49 +42,90 @@ LEDGER = DOCS / "rules"
 # The exception classes of the guide's content rules ("Rules and their exceptions"), one name each.
 EXCEPTIONS = {
     # tensors
-    "views", "no-grad-views", "custom-function-views", "in-place", "returns-input", "factories",
-    "one-element", "integer-bool", "complex", "float16-bfloat16", "parameter", "data-writes",
+    "views",
+    "no-grad-views",
+    "custom-function-views",
+    "in-place",
+    "returns-input",
+    "factories",
+    "one-element",
+    "integer-bool",
+    "complex",
+    "float16-bfloat16",
+    "parameter",
+    "data-writes",
     # calls
-    "backward-vs-grad", "inputs=", "gradient=", "retain_graph", "create_graph", "several-roots",
-    "dict-tuple-inputs", "allow_unused",
+    "backward-vs-grad",
+    "inputs=",
+    "gradient=",
+    "retain_graph",
+    "create_graph",
+    "several-roots",
+    "dict-tuple-inputs",
+    "allow_unused",
     # modes
-    "no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "eval", "anomaly", "autocast",
-    "saved-tensor-hooks", "per-thread",
+    "no_grad",
+    "enable_grad",
+    "set_grad_enabled",
+    "inference_mode",
+    "eval",
+    "anomaly",
+    "autocast",
+    "saved-tensor-hooks",
+    "per-thread",
     # extensions
-    "custom-function", "once_differentiable", "mark_dirty", "set_materialize_grads", "custom_op",
-    "torch.func", "forward-mode-formulas", "compile",
+    "custom-function",
+    "once_differentiable",
+    "mark_dirty",
+    "set_materialize_grads",
+    "custom_op",
+    "torch.func",
+    "forward-mode-formulas",
+    "compile",
     # engine
-    "threads", "node-order", "hook-order", "module-vs-tensor-hooks", "optimizers",
+    "threads",
+    "node-order",
+    "hook-order",
+    "module-vs-tensor-hooks",
+    "optimizers",
     # device
     "device",
 }
 KINDS = {"rule", "not-rule", "todo"}
 
-_EN_WORDS = (r"always|never|only|every|everything|each|any|anything|all|none|nothing|cannot|can't|"
-             r"must|iff|exactly|whenever|whatever|by default|defaults?|the same as|one per|"
-             r"no longer|in (?:the )?order|first|last|before|after|no|neither|nor|whichever|regardless|"
-             r"not even|nobody|nowhere|one (?:entry |node |gradient )?(?:per|for each)")
+_EN_WORDS = (
+    r"always|never|only|every|everything|each|any|anything|all|none|nothing|cannot|can't|"
+    r"must|iff|exactly|whenever|whatever|by default|defaults?|the same as|one per|"
+    r"no longer|in (?:the )?order|first|last|before|after|no|neither|nor|whichever|regardless|"
+    r"not even|nobody|nowhere|one (?:entry |node |gradient )?(?:per|for each)"
+)
 EN_UNIVERSAL = re.compile(rf"\b(?:{_EN_WORDS})\b", re.I)
-ZH_UNIVERSAL = re.compile(r"总是|总会|始终|从不|从来|永远|绝不|决不|只|仅|每|任何|所有|一切|全部|都|不能|无法|"
-                          r"不会|必须|必然|一定|当且仅当|默认|一律|唯一|相同|同样|顺序|之前|之后|最先|最后|首先|无论|不论|均|皆|"
-                          r"毫无|并无|都不|一个也")
+ZH_UNIVERSAL = re.compile(
+    r"总是|总会|始终|从不|从来|永远|绝不|决不|只|仅|每|任何|所有|一切|全部|都|不能|无法|"
+    r"不会|必须|必然|一定|当且仅当|默认|一律|唯一|相同|同样|顺序|之前|之后|最先|最后|首先|无论|不论|均|皆|"
+    r"毫无|并无|都不|一个也"
+)
 
 # Fenced blocks, each from its opening fence to its own closing one; those that hold code or data
 # are not prose (admonitions, glossaries and tables are prose).
 FENCED = re.compile(r"^(`{3,}|~{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
 NOT_PROSE_INFO = re.compile(
     r"[ \t]*(?:\{(?:code-cell|doctest|code-block|code|math|toctree|raw|testcode|testoutput)\}"
-    r"|(?:python|py|text|console|bash|pycon)\b|$)")
+    r"|(?:python|py|text|console|bash|pycon)\b|$)"
+)
 
 
 def _blank_code(source: str) -> str:
     """The source with each code or data block's lines emptied (a prose block's own are kept)."""
+
     def blank(match: re.Match) -> str:
         if NOT_PROSE_INFO.match(match.group(2)):
             return "\n" * match.group(0).count("\n")
         inner = _blank_code(match.group(3))
-        return match.group(0)[:match.start(3) - match.start()] + inner + match.group(0)[match.end(3) - match.start():]
+        return match.group(0)[: match.start(3) - match.start()] + inner + match.group(0)[match.end(3) - match.start() :]
+
     return FENCED.sub(blank, source)
+
 
 FENCE_LINE = re.compile(r"^(?:`{3,}|~{3,}).*$|^:[\w-]+:.*$", re.M)
 HEADING = re.compile(r"^(#{1,6}) +(.*)$")
@@ -198,7 +239,7 @@ def row_problems(folder: str, page: str, row: dict, known_checks: set[str], glos
     if kind not in KINDS:
         return [f"{where}: kind must be one of {sorted(KINDS)}, not {kind!r}"]
     if kind == "todo":
-        return [f"{where}: not reviewed yet (kind = \"todo\")"]
+        return [f'{where}: not reviewed yet (kind = "todo")']
     if kind == "not-rule":
         return [] if row.get("why") else [f"{where}: a not-rule row says why"]
     found = []
@@ -221,8 +262,9 @@ def row_problems(folder: str, page: str, row: dict, known_checks: set[str], glos
     return found
 
 
-def page_problems(folder: str, page: str, glossary_terms: set[str], source: str | None = None,
-                  ledger: list[dict] | None = None) -> list[str]:
+def page_problems(
+    folder: str, page: str, glossary_terms: set[str], source: str | None = None, ledger: list[dict] | None = None
+) -> list[str]:
     """Sentences without a row, rows without their sentence, and rows that are incomplete
     (source and ledger: the page's and its ledger's, unless given)."""
     found = []
@@ -232,13 +274,17 @@ def page_problems(folder: str, page: str, glossary_terms: set[str], source: str 
     page_sentences = {s.text for s in sentences(folder, source)}
     for sentence in candidates(folder, source):
         if sentence.text not in by_text:
-            found.append(f"docs/{folder}/{page}.md:{sentence.line}: a sentence with a universal word has no row in "
-                         f"{ledger_path(folder, page).relative_to(ROOT)}: {sentence.text!r}")
+            found.append(
+                f"docs/{folder}/{page}.md:{sentence.line}: a sentence with a universal word has no row in "
+                f"{ledger_path(folder, page).relative_to(ROOT)}: {sentence.text!r}"
+            )
     known = hidden_checks(source)
     for text, row in by_text.items():
         if text not in page_sentences:
-            found.append(f"{ledger_path(folder, page).relative_to(ROOT)}: the page no longer has this sentence "
-                         f"(edited or removed: review the rule again and update the row): {text!r}")
+            found.append(
+                f"{ledger_path(folder, page).relative_to(ROOT)}: the page no longer has this sentence "
+                f"(edited or removed: review the rule again and update the row): {text!r}"
+            )
             continue
         found.extend(row_problems(folder, page, row, known, glossary_terms))
     return found
@@ -269,13 +315,13 @@ def stub(folder: str, page: str) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
             for s in new:
-                out.write(f"\n[[row]]  # line {s.line}, section {s.section}\n"
-                          f"sentence = {_toml_string(s.text)}\nkind = \"todo\"\n")
+                out.write(f'\n[[row]]  # line {s.line}, section {s.section}\nsentence = {_toml_string(s.text)}\nkind = "todo"\n')
     return len(new)
 
 
 if __name__ == "__main__":
     from test_glossary import RULES  # noqa: E402 (tests/ is this script's folder)
+
     folders = ("en", "zh")
     pages = sorted(p.stem for p in (DOCS / "en").glob("*.md"))
     only = [a for a in sys.argv[1:] if not a.startswith("-")]

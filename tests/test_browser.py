@@ -7,7 +7,6 @@ path in $CHROMIUM. Screenshots land in _build/screenshots/.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from conftest import PHONE
@@ -44,11 +43,19 @@ def test_switcher_keeps_the_section(visit, start, target):
 
 @pytest.mark.parametrize(
     ("folder", "query", "first"),
-    [("zh", "叶子张量", "leaf-tensors"), ("zh", "叶子张量的梯度", "retain-grad"), ("en", "leaf tensor", "leaf-tensors"),
-     # as readers ask (docs/search_synonyms.tsv): the section that answers, before any page that merely
-     # holds the words
-     ("en", "backward twice", "errors"), ("zh", "二次反向传播", "errors"), ("en", "grad is None", "grad-and-grad-fn"),
-     ("zh", "清零梯度", "accumulation"), ("en", "zero grad", "accumulation"), ("zh", "backward twice", "errors")],
+    [
+        ("zh", "叶子张量", "leaf-tensors"),
+        ("zh", "叶子张量的梯度", "retain-grad"),
+        ("en", "leaf tensor", "leaf-tensors"),
+        # as readers ask (docs/search_synonyms.tsv): the section that answers, before any page that merely
+        # holds the words
+        ("en", "backward twice", "errors"),
+        ("zh", "二次反向传播", "errors"),
+        ("en", "grad is None", "grad-and-grad-fn"),
+        ("zh", "清零梯度", "accumulation"),
+        ("en", "zero grad", "accumulation"),
+        ("zh", "backward twice", "errors"),
+    ],
 )
 def test_search_lists_the_right_page_first(visit, folder, query, first):
     v = visit()
@@ -108,7 +115,6 @@ def test_math_renders_as_mathml(visit):
     assert page.locator("math").first.bounding_box()["width"] > 0
 
 
-PHONE_SCREENSHOTS = ("grad-and-grad-fn", "tiny-autograd", "backward-engine", "hooks", "leaf-tensors")
 SMALLEST_TEXT_PX = 11
 FIT_SHARE = 0.9  # of a language's graph figures fit a 390 px phone's column
 
@@ -137,7 +143,6 @@ def test_figures_fit_a_phone_with_readable_text(site, visit, folder):
     """At 390 px no page scrolls sideways; at least FIT_SHARE of the graph figures fit the column,
     none with text under 11 px; each one that does not fit scrolls in its box and opens at full size."""
     pages = sorted(p.name for p in (site / folder).glob("*.html") if 'class="graph-box"' in p.read_text(encoding="utf-8"))
-    assert set(PHONE_SCREENSHOTS) <= {Path(p).stem for p in pages}, pages
     v = visit(**PHONE)
     problems, wide, count = [], [], 0
     for name in pages:
@@ -161,18 +166,6 @@ def test_figures_fit_a_phone_with_readable_text(site, visit, folder):
     assert not v.errors, f"console errors: {v.errors}"
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-@pytest.mark.parametrize("folder", ["zh", "en"])
-def test_phone_screenshots_of_the_figure_pages(visit, folder, theme):
-    """The pages the closing note shows, at 390 px: whole pages, light and dark, for a person to look at."""
-    v = visit(theme=theme, **PHONE)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for name in PHONE_SCREENSHOTS:
-        page = v.open(f"{folder}/{name}.html")
-        page.screenshot(path=str(SCREENSHOTS / f"{folder}-{name}-phone-{theme}.png"), full_page=True)
-    assert not v.errors, f"console errors: {v.errors}"
-
-
 def test_a_wide_figure_opens_at_full_size_and_closes(visit):
     """At 390 px every figure fits; on a 320 px phone the widest do not: they start at their middle
     and a button opens them at full size."""
@@ -190,8 +183,13 @@ def test_a_wide_figure_opens_at_full_size_and_closes(visit):
     assert not dialog.evaluate("d => d.open") and dialog.locator("svg").count() == 0
 
 
-@pytest.mark.parametrize(("folder", "title"), [("zh", "叶子张量 a：形状 (1,)，float32，requires_grad=True"),
-                                              ("en", "Leaf tensor a: shape (1,), float32, requires_grad=True")])
+@pytest.mark.parametrize(
+    ("folder", "title"),
+    [
+        ("zh", "叶子张量 a：形状 (1,)，float32，requires_grad=True"),
+        ("en", "Leaf tensor a: shape (1,), float32, requires_grad=True"),
+    ],
+)
 def test_graph_nodes_are_links_with_titles_reachable_by_keyboard(visit, folder, title):
     page = visit(**PHONE).open(f"{folder}/grad-and-grad-fn.html")
     nodes = page.locator("article .graph-box a.node")
@@ -296,8 +294,9 @@ def test_root_page_picks_the_browsers_language(browser, base_url):
 
 
 @pytest.mark.parametrize("folder", ["zh", "en"])
-@pytest.mark.parametrize("words", ["Trying to backward through the graph a second time",
-                                   "element 0 of tensors does not require grad"])
+@pytest.mark.parametrize(
+    "words", ["Trying to backward through the graph a second time", "element 0 of tensors does not require grad"]
+)
 def test_error_words_find_the_errors_page(visit, folder, words):
     page = visit().open(f"{folder}/search.html?q={words}")
     first = page.locator("#search-results ul.search li a").first
@@ -337,8 +336,11 @@ def test_chinese_headings_break_between_words_on_a_phone(visit):
             assert heading["marked"], f"zh/{name}: {heading['text']!r} was not marked by cjk-headings.js"
             wrapped += [heading["text"]] if heading["starts"] else []
             text = heading["text"]
-            inside += [f"zh/{name}: {text[:at]}|{text[at:]}" for at in heading["starts"]
-                       if at not in heading["words"] and "\u4e00" <= text[at] <= "\u9fff" and "\u4e00" <= text[at - 1] <= "\u9fff"]
+            inside += [
+                f"zh/{name}: {text[:at]}|{text[at:]}"
+                for at in heading["starts"]
+                if at not in heading["words"] and "\u4e00" <= text[at] <= "\u9fff" and "\u4e00" <= text[at - 1] <= "\u9fff"
+            ]
     assert wrapped, "no Chinese heading wraps at 390 px: the check would see nothing"
     assert not inside, "headings broken inside a word:\n" + "\n".join(inside)
     assert not v.errors, f"console errors: {v.errors}"

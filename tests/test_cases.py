@@ -2,10 +2,10 @@
 
 import pytest
 import torch
-from reader_files import HELPER_MODULES
 
 import guide_site
 from autograd_guide.cases import grad_modes, gradients, raises, tensor_cases
+from reader_files import HELPER_MODULES
 
 
 def test_every_case_is_fresh_and_requires_grad():
@@ -20,15 +20,21 @@ def test_cases_cover_the_classes_they_name():
     assert cases["input returned under no_grad (.float())"].grad_fn.name() == "MulBackward0"
     assert cases["slice view"]._is_view() and not cases["slice view"].is_leaf
     assert {cases[d].dtype for d in ("float64", "float16", "bfloat16", "complex64")} == {
-        torch.float64, torch.float16, torch.bfloat16, torch.complex64}
+        torch.float64,
+        torch.float16,
+        torch.bfloat16,
+        torch.complex64,
+    }
     assert type(cases["nn.Parameter"]) is torch.nn.Parameter and cases["0-dim"].dim() == 0
 
 
 def test_gradients_asks_three_ways_on_fresh_inputs():
     made = []
+
     def make():
         made.append(torch.ones(2, requires_grad=True))
         return [made[-1]]
+
     found = gradients(lambda x: (x * 3).sum(), make)
     assert list(found) == ["backward()", "torch.autograd.grad", "backward(inputs=...)"]
     assert all(grads[0].tolist() == [3.0, 3.0] for grads in found.values()) and len({id(x) for x in made}) == 3
@@ -37,8 +43,13 @@ def test_gradients_asks_three_ways_on_fresh_inputs():
 
 
 def test_grad_modes_turn_recording_off_and_on():
-    expected = {"grad mode": True, "no_grad": False, "set_grad_enabled(False)": False, "inference_mode": False,
-                "enable_grad inside no_grad": True}
+    expected = {
+        "grad mode": True,
+        "no_grad": False,
+        "set_grad_enabled(False)": False,
+        "inference_mode": False,
+        "enable_grad inside no_grad": True,
+    }
     for name, mode in grad_modes().items():
         with mode():
             assert torch.is_grad_enabled() is expected[name], name

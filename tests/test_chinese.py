@@ -46,12 +46,15 @@ def prose(page: Path) -> tuple[str, ...]:
         link.insert(0, LINK_START)
         link.append(LINK_END)
     blocks = article.select("p, li, h1, h2, h3, h4, dt, dd, th, td, figcaption, summary")
-    return tuple(" ".join(block.get_text().split()) if block.name.startswith("h") else block.get_text()
-                 for block in blocks if not block.find(["p", "li", "dd", "table"]))
+    return tuple(
+        " ".join(block.get_text().split()) if block.name.startswith("h") else block.get_text()
+        for block in blocks
+        if not block.find(["p", "li", "dd", "table"])
+    )
 
 
 def findings(pattern: str, text: str) -> list[str]:
-    return [text[max(0, m.start() - 12):m.end() + 12] for m in re.finditer(pattern, text)]
+    return [text[max(0, m.start() - 12) : m.end() + 12] for m in re.finditer(pattern, text)]
 
 
 def rejected_variants() -> dict[str, str]:
@@ -100,8 +103,11 @@ def test_one_term_per_concept(page):
     text = "\n".join(prose(page)).replace(LINK_START, "").replace(LINK_END, "")
     glosses = GLOSS.findall(text)
     text = ENGLISH_NAME.sub("", GLOSS.sub("", text))
-    wrong = {f"{variant} (use {term})": found for variant, term in rejected_variants().items()
-             if (found := findings(variant_pattern(variant), text))}
+    wrong = {
+        f"{variant} (use {term})": found
+        for variant, term in rejected_variants().items()
+        if (found := findings(variant_pattern(variant), text))
+    }
     assert not wrong, f"{page.name}: rejected variants of docs/terms.tsv's terms: {wrong}"
     assert glosses.count("（autograd）") <= 1, f"{page.name}: gloss 自动求导（autograd）once a page, not {glosses}"
 
@@ -145,33 +151,63 @@ def test_no_italic_chinese(page):
     assert not wrong, f"{page.name}: italic Chinese: {wrong}"
 
 
-@pytest.mark.parametrize("text, caught", [
-    ("常见报错 一页汇总了它", False), ("见 \x01常见报错\x02 一页", True), ("见\x01常见报错\x02一页", False),
-    ("见 \x01torch.autograd.grad 与高阶导数\x02", False),
-])
+@pytest.mark.parametrize(
+    "text, caught",
+    [
+        ("常见报错 一页汇总了它", False),
+        ("见 \x01常见报错\x02 一页", True),
+        ("见\x01常见报错\x02一页", False),
+        ("见 \x01torch.autograd.grad 与高阶导数\x02", False),
+    ],
+)
 def test_the_link_space_check_catches_what_it_should(text, caught):
     assert bool(spaced_links(text)) is caught
 
 
-@pytest.mark.parametrize("text, caught", [
-    ("自定义 autograd Function", True), ("自动求导会记录", False), ("torch.autograd.grad 返回", False),
-    ("报错 cannot register a hook on a tensor", False), ("注册一个 hook 来", True), ("前向传递", True),
-    ("前置钩子（pre-hook，见上文）", False),
-    ("每个操作的输入", True), ("原地操作会改写内存", False), ("用原子操作累加", False), ("它的操作数", False),
-    ("在每个节点上挂一个前置钩子", True), ("挂了钩子的模块", True), ("挂在张量上的钩子", True),
-    ("作为保存的张量挂在节点上", False), ("叶子张量挂着一个 CODE 节点", False), ("挂在节点上，钩子", False),
-    ("只有装上这两个钩子的线程", True), ("在安装这对钩子的线程里", True), ("没有安装 CODE 时", False),
-    ("保存张量钩子", False), ("保存张量的钩子", True), ("作用于保存的张量的钩子", True),
-])
+@pytest.mark.parametrize(
+    "text, caught",
+    [
+        ("自定义 autograd Function", True),
+        ("自动求导会记录", False),
+        ("torch.autograd.grad 返回", False),
+        ("报错 cannot register a hook on a tensor", False),
+        ("注册一个 hook 来", True),
+        ("前向传递", True),
+        ("前置钩子（pre-hook，见上文）", False),
+        ("每个操作的输入", True),
+        ("原地操作会改写内存", False),
+        ("用原子操作累加", False),
+        ("它的操作数", False),
+        ("在每个节点上挂一个前置钩子", True),
+        ("挂了钩子的模块", True),
+        ("挂在张量上的钩子", True),
+        ("作为保存的张量挂在节点上", False),
+        ("叶子张量挂着一个 CODE 节点", False),
+        ("挂在节点上，钩子", False),
+        ("只有装上这两个钩子的线程", True),
+        ("在安装这对钩子的线程里", True),
+        ("没有安装 CODE 时", False),
+        ("保存张量钩子", False),
+        ("保存张量的钩子", True),
+        ("作用于保存的张量的钩子", True),
+    ],
+)
 def test_the_term_check_catches_what_it_should(text, caught):
     hits = [v for v in rejected_variants() if findings(variant_pattern(v), text)]
     assert bool(hits) is caught, hits
 
 
-@pytest.mark.parametrize("text, caught", [
-    ("梯度。 然后", True), ('称为"矮胖"的', True), ("梯度。然后 `x` 变了", False), ("黑塞矩阵-向量积", False),
-    ("见torch.autograd.grad", True), ("它有 CODE 属性", False),
-])
+@pytest.mark.parametrize(
+    "text, caught",
+    [
+        ("梯度。 然后", True),
+        ('称为"矮胖"的', True),
+        ("梯度。然后 `x` 变了", False),
+        ("黑塞矩阵-向量积", False),
+        ("见torch.autograd.grad", True),
+        ("它有 CODE 属性", False),
+    ],
+)
 def test_the_copywriting_check_catches_what_it_should(text, caught):
     assert bool(own_rules(text) or autocorrect_py.format(text) != text) is caught
 

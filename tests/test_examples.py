@@ -20,8 +20,9 @@ def test_some_examples_run_with_torch_alone_and_some_with_the_checkout():
 
 @pytest.mark.parametrize("script", WITH_THE_CHECKOUT, ids=lambda p: p.name)
 def test_example_runs(script, tmp_path):
-    result = subprocess.run([sys.executable, str(script), *ARGUMENTS.get(script.name, [])], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(script), *ARGUMENTS.get(script.name, [])], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, f"{script.name} failed:\n{result.stdout}\n{result.stderr}"
     if script.name in ARGUMENTS:
         assert (tmp_path / "graph.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")

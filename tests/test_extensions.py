@@ -52,8 +52,9 @@ def test_error_messages_and_synonyms_become_search_entries_of_their_sections(mon
     monkeypatch.setattr(search_entries, "SYNONYMS", synonyms)
     search_entries.add_entries(None, doctree, "errors")
     entries = sorted(entry for node in doctree.findall(addnodes.index) for entry in node["entries"])
-    assert entries == sorted(("single", text, "a-second-backward-pass", "main", None)
-                             for text in (message, "backward twice", "二次反向传播"))
+    assert entries == sorted(
+        ("single", text, "a-second-backward-pass", "main", None) for text in (message, "backward twice", "二次反向传播")
+    )
 
 
 def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
@@ -63,15 +64,14 @@ def test_links_out_follow_the_repository_and_vanish_without_it(monkeypatch):
 
     monkeypatch.setattr(guide_site, "REPOSITORY", "https://github.com/someone/autograd-guide")
     monkeypatch.setattr(guide_site, "SITE_URL", "https://someone.github.io/autograd-guide/")
-    assert page_actions.colab_url("zh", "detach") == (
-        "https://colab.research.google.com/github/someone/autograd-guide/blob/notebooks/zh/detach.ipynb")
-    assert page_actions.source_url("en", "detach") == "https://github.com/someone/autograd-guide/blob/main/docs/en/detach.md"
-    report = page_actions.report_url("en", "detach", "detach() and .data")
-    assert report.startswith("https://github.com/someone/autograd-guide/issues/new?title=en/detach%3A%20&body=")
-    assert "https%3A//someone.github.io/autograd-guide/en/detach.html" in report
+    links = {cls: url for url, _, cls in page_actions.outside_links("zh", "detach", "detach() and .data", notebook=True)}
+    assert links["colab-link"] == "https://colab.research.google.com/github/someone/autograd-guide/blob/notebooks/zh/detach.ipynb"
+    assert links["source-link"] == "https://github.com/someone/autograd-guide/blob/main/docs/zh/detach.md"
+    assert links["report-link"].startswith("https://github.com/someone/autograd-guide/issues/new?title=zh/detach%3A%20&body=")
+    assert "https%3A//someone.github.io/autograd-guide/zh/detach.html" in links["report-link"]
+    assert "colab-link" not in {cls for _, _, cls in page_actions.outside_links("zh", "index", "Home", notebook=False)}
     monkeypatch.setattr(guide_site, "REPOSITORY", None)
-    assert page_actions.colab_url("zh", "detach") is page_actions.source_url("zh", "detach") is None
-    assert page_actions.report_url("zh", "detach", "t") is None
+    assert page_actions.outside_links("zh", "detach", "t", notebook=True) == []
 
 
 def test_the_execution_cache_takes_one_writer_at_a_time(tmp_path):

@@ -91,7 +91,8 @@ def test_a_raising_backward_keeps_the_steps_then_the_real_error():
     assert figure.describe().endswith("FailsBackward raised ValueError: this backward fails on purpose.")
     steps = trace.step_through()
     assert [caption for _, caption in steps.figures()][-1] == (
-        "after step 2: FailsBackward raised ValueError: this backward fails on purpose")
+        "after step 2: FailsBackward raised ValueError: this backward fails on purpose"
+    )
     assert x.grad is None
 
 
@@ -176,8 +177,14 @@ def test_every_step_is_drawn_on_one_layout_and_the_lines_once():
     steps = re.findall(r'<figure class="flow-step">(.*?)</figure>', page, re.S)
     assert len({re.search(r'<svg [^>]*viewBox="[^"]*" width="\d+" height="\d+"', s).group(0) for s in steps}) == 1
     # Each node sits in the same place in every step: only its text and outline change.
-    places = [re.findall(r'<a class="node \w+" href="[^"]*">\n<title>[^<]*</title><(?:rect|polygon) [^>]*?'
-                         r'(x="[-\d.]+" y="[-\d.]+"|points="[^"]*")', s) for s in steps]
+    places = [
+        re.findall(
+            r'<a class="node \w+" href="[^"]*">\n<title>[^<]*</title><(?:rect|polygon) [^>]*?'
+            r'(x="[-\d.]+" y="[-\d.]+"|points="[^"]*")',
+            s,
+        )
+        for s in steps
+    ]
     assert len(places[0]) == 9 and all(p == places[0] for p in places)
     # The edges' lines are drawn once, and each step shows them with <use>.
     shared = re.search(r'<svg [^>]*class="flow-edges"[^>]*><defs><g id="(flow-\w+)">(.*?)</g></defs></svg>', page, re.S)
@@ -206,10 +213,16 @@ def test_text_alternative_and_captions_in_both_languages():
         "c (1,) → AddBackward0: [1.]; AddBackward0 → MulBackward0: [1.]; AddBackward0 → AccumulateGrad of b (1,): "
         "[1.]; MulBackward0 → AccumulateGrad of a (1,): [5.]; MulBackward0 → AccumulateGrad of b (1,): [2.]; "
         "AccumulateGrad of a (1,) → a (1,): [5.]; AccumulateGrad of b (1,) → b (1,): [3.]. "
-        "Leaves' .grad: a (1,): [5.]; b (1,): [3.].")
-    assert zh.figure().describe().startswith(
-        "从 c (1,) 开始的反向传播，共 4 步。节点的执行顺序：1 AddBackward0、2 MulBackward0、"
-        "3 a (1,) 的 AccumulateGrad、4 b (1,) 的 AccumulateGrad。每条边上流过的梯度：c (1,) → AddBackward0：[1.]；")
+        "Leaves' .grad: a (1,): [5.]; b (1,): [3.]."
+    )
+    assert (
+        zh.figure()
+        .describe()
+        .startswith(
+            "从 c (1,) 开始的反向传播，共 4 步。节点的执行顺序：1 AddBackward0、2 MulBackward0、"
+            "3 a (1,) 的 AccumulateGrad、4 b (1,) 的 AccumulateGrad。每条边上流过的梯度：c (1,) → AddBackward0：[1.]；"
+        )
+    )
     assert [c for _, c in zh.step_through().figures()][1:] == [
         "第 2 步，共 4 步：MulBackward0 执行，送出 [5.]、[2.]",
         "第 3 步，共 4 步：AccumulateGrad 把 [5.] 加到 a.grad 上",

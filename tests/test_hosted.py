@@ -36,7 +36,8 @@ def test_hosted_site_has_its_addresses(hosted, folder):
     row = page.select_one("article > nav.page-actions")
     owner_name = HOSTED["GITHUB_REPOSITORY"]
     assert row.select_one("a.colab-link")["href"] == (
-        f"https://colab.research.google.com/github/{owner_name}/blob/notebooks/{folder}/first.ipynb")
+        f"https://colab.research.google.com/github/{owner_name}/blob/notebooks/{folder}/first.ipynb"
+    )
     assert row.select_one("a.source-link")["href"] == f"{REPOSITORY}/blob/main/docs/{folder}/first.md"
     report = row.select_one("a.report-link")["href"]
     assert report.startswith(f"{REPOSITORY}/issues/new?title={folder}/first%3A%20&body=") and "first.html" in report

@@ -24,9 +24,9 @@ def test_dead_internal_link_fails_and_names_the_page(tmp_path, capsys):
     assert "missing.html" in out and f"{site}/page.html" in out
 
 
-def test_each_language_folder_is_crawled(tmp_path, capsys):
-    """Languages are crawled side by side, each following its own folder: a dead link deep in
-    either is found, and so is one from the root page."""
+def test_every_folder_is_checked(tmp_path, capsys):
+    """A dead link in a language folder is found, and so is one from the root page; a link between
+    the folders with its anchor resolves."""
     site = tmp_path / "site"
     write_site(site / "zh", '<a href="../en/page.html#here">twin</a>')
     write_site(site / "en", '<a href="gone.html">dead</a>')

@@ -17,8 +17,10 @@ def page_cells(folder: str, page: str) -> list[tuple[str, str, str]]:
         executed = iter(executed_outputs(folder, page))
     except KeyError as missing:
         pytest.fail(f"{page}: no executed notebook ({missing}); run `nox -s docs` first")
-    return [(cell.cell_type, cell.source, output_text(next(executed)) if cell.cell_type == "code" else "")
-            for cell in read(folder, page).cells]
+    return [
+        (cell.cell_type, cell.source, output_text(next(executed)) if cell.cell_type == "code" else "")
+        for cell in read(folder, page).cells
+    ]
 
 
 @pytest.mark.parametrize("page", NOTEBOOKS)
@@ -33,9 +35,9 @@ def changed_prose_number(cells: list[tuple[str, str, str]]) -> list[tuple[str, s
         if kind != "markdown":
             continue
         for match in NUMBER.finditer(source):
-            edited = source[:match.start()] + "9137" + source[match.end():]
+            edited = source[: match.start()] + "9137" + source[match.end() :]
             if any(9137.0 in section.prose for section in sections([(kind, edited, outputs)])):
-                return [*cells[:index], (kind, edited, outputs), *cells[index + 1:]]
+                return [*cells[:index], (kind, edited, outputs), *cells[index + 1 :]]
     raise AssertionError("no number in the prose")
 
 

@@ -9,6 +9,7 @@ import sys
 
 import nbformat
 import pytest
+
 from reader_files import markdown, needs, reader_notebook, script
 
 BLOCK_HELPER = """import sys
@@ -25,23 +26,25 @@ def link(kind, target, text):
 
 
 def test_myst_becomes_markdown():
-    text = ("(label)=\nSee {doc}`detach` and a {term}`leaf <leaf tensor>`.\n\n"
-            "```{doctest}\n>>> 1 + 1\n2\n```\n")
-    assert markdown(text, link) == ("See [DETACH](https://site/doc/detach) and a "
-                                    "[leaf](https://site/term/leaf tensor).\n\n```pycon\n>>> 1 + 1\n2\n```\n")
+    text = "(label)=\nSee {doc}`detach` and a {term}`leaf <leaf tensor>`.\n\n```{doctest}\n>>> 1 + 1\n2\n```\n"
+    assert markdown(text, link) == (
+        "See [DETACH](https://site/doc/detach) and a [leaf](https://site/term/leaf tensor).\n\n```pycon\n>>> 1 + 1\n2\n```\n"
+    )
     assert markdown("a {term}`梯度`", lambda *args: ("梯度", None)) == "a 梯度"  # no site address: text
 
 
 def test_an_admonition_becomes_a_quote_under_its_title():
     text = "```{admonition} In short\n:class: summary\n\nSee {doc}`detach`.\nTwo lines.\n\nA second paragraph.\n```\n\nAfter.\n"
-    assert markdown(text, link) == ("> **In short**\n>\n> See [DETACH](https://site/doc/detach).\n> Two lines.\n>\n"
-                                    "> A second paragraph.\n\nAfter.\n")
+    assert markdown(text, link) == (
+        "> **In short**\n>\n> See [DETACH](https://site/doc/detach).\n> Two lines.\n>\n> A second paragraph.\n\nAfter.\n"
+    )
 
 
 def test_table_of_contents_becomes_a_list():
     text = '```{toctree}\n:caption: "Part I"\n:maxdepth: 1\n\nleaf-tensors\ndetach\n```\n'
-    assert markdown(text, link) == ("**Part I**\n\n- [LEAF-TENSORS](https://site/doc/leaf-tensors)\n"
-                                    "- [DETACH](https://site/doc/detach)\n")
+    assert markdown(text, link) == (
+        "**Part I**\n\n- [LEAF-TENSORS](https://site/doc/leaf-tensors)\n- [DETACH](https://site/doc/detach)\n"
+    )
 
 
 def test_unknown_myst_fails_loudly():
@@ -50,10 +53,12 @@ def test_unknown_myst_fails_loudly():
 
 
 def page(*cells: tuple[str, list[str]]) -> nbformat.NotebookNode:
-    return nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("Prose with {term}`gradient`."),
-        *(nbformat.v4.new_code_cell(source, metadata={"tags": tags}) for source, tags in cells),
-    ])
+    return nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("Prose with {term}`gradient`."),
+            *(nbformat.v4.new_code_cell(source, metadata={"tags": tags}) for source, tags in cells),
+        ]
+    )
 
 
 PAGE = page(
@@ -96,8 +101,7 @@ def test_notebook_shows_the_page():
 
 def test_needs_names_what_the_code_imports():
     assert needs(PAGE) == []
-    assert needs(page(("import matplotlib.pyplot as plt\nfrom IPython.display import display", []))) == [
-        "ipython", "matplotlib"]
+    assert needs(page(("import matplotlib.pyplot as plt\nfrom IPython.display import display", []))) == ["ipython", "matplotlib"]
 
 
 def test_the_download_runner_names_the_failing_cell(tmp_path):
@@ -110,12 +114,14 @@ def test_the_download_runner_names_the_failing_cell(tmp_path):
     undeclared = tmp_path / "other.py"
     undeclared.write_text("# Needs torch.\nimport numpy\n", encoding="utf-8")
     assert run_script(undeclared) == "imports ['numpy'], which its first lines do not name"
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("Needs torch."),
-        nbformat.v4.new_code_cell("1 / 0", metadata={"tags": ["raises-exception"]}),  # allowed
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_code_cell("undefined_name"),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("Needs torch."),
+            nbformat.v4.new_code_cell("1 / 0", metadata={"tags": ["raises-exception"]}),  # allowed
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_code_cell("undefined_name"),
+        ]
+    )
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, tmp_path / "page.ipynb")
     assert run_notebook(tmp_path / "page.ipynb") == "cell 3 failed: NameError: name 'undefined_name' is not defined"

@@ -13,12 +13,14 @@ GUIDES = {"README.md": README, "docs/AUTHORING.md": (DOCS / "AUTHORING.md").read
 
 def nox_sessions() -> set[str]:
     tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
-    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)
-            and any("nox.session" in ast.unparse(d) for d in node.decorator_list)}
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and any("nox.session" in ast.unparse(d) for d in node.decorator_list)
+    }
 
 
-@pytest.mark.parametrize("module", sorted([*(DOCS / "_ext").glob("*.py"), *(ROOT / "src").glob("*.py")]),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("module", sorted([*(DOCS / "_ext").glob("*.py"), *(ROOT / "src").glob("*.py")]), ids=lambda p: p.name)
 def test_layout_table_names_every_extension_and_module(module):
     assert f"`{module.relative_to(ROOT).as_posix()}`" in README, f"README's layout table omits {module.name}"
 

@@ -14,8 +14,10 @@ import guide_site
 
 
 def test_two_clean_builds_of_the_same_sources_are_byte_identical(site):
-    digests = [path.read_text(encoding="utf-8") if path.exists() else None
-               for path in (guide_site.BUILD / "sources.sha256", guide_site.PREVIOUS / "sources.sha256")]
+    digests = [
+        path.read_text(encoding="utf-8") if path.exists() else None
+        for path in (guide_site.BUILD / "sources.sha256", guide_site.PREVIOUS / "sources.sha256")
+    ]
     if None in digests or digests[0] != digests[1]:
         pytest.skip("the build before this one was of other sources: run `nox -s docs` twice (.ci/run does)")
     differences = differing_files(guide_site.PREVIOUS / "html", site)

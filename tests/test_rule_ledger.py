@@ -20,9 +20,12 @@ def test_every_universal_sentence_has_a_reviewed_row(folder, page):
 @pytest.mark.parametrize("page", PAGES)
 def test_twins_state_the_same_rules(page):
     en, zh = section_checks("en", page), section_checks("zh", page)
-    found = [f"section {section}: checks only en states {sorted(en.get(section, set()) - zh.get(section, set()))}, "
-             f"only zh states {sorted(zh.get(section, set()) - en.get(section, set()))}"
-             for section in sorted(set(en) | set(zh)) if en.get(section) != zh.get(section)]
+    found = [
+        f"section {section}: checks only en states {sorted(en.get(section, set()) - zh.get(section, set()))}, "
+        f"only zh states {sorted(zh.get(section, set()) - en.get(section, set()))}"
+        for section in sorted(set(en) | set(zh))
+        if en.get(section) != zh.get(section)
+    ]
     assert not found, f"docs/{{zh,en}}/{page}.md state different rules (docs/rules/):\n" + "\n".join(found)
 
 
@@ -51,6 +54,8 @@ def test_universal_words_are_found_in_prose_not_in_code():
 
 
 def test_an_admonition_is_prose_and_ends_at_its_own_fence():
-    source = ("```{admonition} In short\n:class: summary\n\nGradients always add up.\n```\n\n"
-              "A leaf never has a `grad_fn`.\n\n```{code-cell} python\nx = all([])  # never\n```\n")
+    source = (
+        "```{admonition} In short\n:class: summary\n\nGradients always add up.\n```\n\n"
+        "A leaf never has a `grad_fn`.\n\n```{code-cell} python\nx = all([])  # never\n```\n"
+    )
     assert [s.text for s in candidates("en", source)] == ["Gradients always add up.", "A leaf never has a `grad_fn`."]

@@ -1,5 +1,6 @@
 """Checks on the built site: switcher links, html lang, reproducible outputs, Chinese search."""
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -21,7 +22,13 @@ def html_pages(folder: str) -> list[Path]:
     return sorted((SITE / folder).glob("*.html"))
 
 
+@functools.cache
 def soup(path: Path) -> BeautifulSoup:
+    """A built page, parsed once per test process: do not change it (parse a copy: fresh_soup)."""
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def fresh_soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
@@ -55,9 +62,7 @@ def test_html_lang(site, folder):
 
 
 def test_no_memory_addresses_in_outputs(site):
-    offenders = [
-        str(path) for path in site.rglob("*.html") if re.search(r"object at 0x[0-9a-fA-F]+", path.read_text("utf-8"))
-    ]
+    offenders = [str(path) for path in site.rglob("*.html") if re.search(r"object at 0x[0-9a-fA-F]+", path.read_text("utf-8"))]
     assert not offenders, f"object reprs with memory addresses (print .name() instead): {offenders}"
 
 
@@ -204,11 +209,10 @@ def test_chinese_pages_carry_no_english_theme_words(site):
     english |= {text for _, texts in FURO_LITERALS.values() for text in texts}
     english = {re.sub(r"<[^>]+>|%\(\w+\)s|\{\w+\}|&#169;", "", words).strip() for words in english} - {""}
     for path in html_pages("zh"):
-        page = soup(path)
+        page = fresh_soup(path)
         for hidden in page(["script", "style", "article"]):
             hidden.decompose()
-        said = [page.get_text(" ")] + [tag[attr] for attr in ("aria-label", "title")
-                                        for tag in page.find_all(attrs={attr: True})]
+        said = [page.get_text(" ")] + [tag[attr] for attr in ("aria-label", "title") for tag in page.find_all(attrs={attr: True})]
         found = sorted({words for words in english for text in said if re.search(rf"\b{re.escape(words)}", text)})
         assert not found, f"{path}: English theme words {found}"
 
@@ -227,8 +231,7 @@ def test_every_graph_node_links_to_a_glossary_entry_of_its_kind_with_a_title(sit
             kind = node["class"][1]
             assert node["href"] == f"glossary.html#{TERMS[kind]}", f"{path}: {node}"
             title = node.find("title").get_text()
-            assert title and bool(re.search(r"[\u4e00-\u9fff]", title)) == (folder == "zh"), \
-                f"{path}: node title {title!r}"
+            assert title and bool(re.search(r"[\u4e00-\u9fff]", title)) == (folder == "zh"), f"{path}: node title {title!r}"
             kinds.add(kind)
             count += 1
     assert kinds == set(TERMS) and count > 500, (kinds, count)

@@ -7,7 +7,6 @@ import re
 import tokenize
 
 import pytest
-from execution_cache import cache_folder
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
 from paths import is_notebook, pages
@@ -17,7 +16,7 @@ import guide_site
 from autograd_guide.figure import LEGEND
 
 DOCS = guide_site.DOCS
-CACHES = {folder: cache_folder(guide_site.CACHE, folder) for folder in guide_site.LANGUAGES}  # `nox -s docs` filled them
+CACHES = {folder: guide_site.cache_folder(folder) for folder in guide_site.LANGUAGES}  # `nox -s docs` filled them
 PAGES = pages("en")
 
 
@@ -32,16 +31,18 @@ def read(folder: str, page: str):
 
 def diff(zh: list[str], en: list[str], page: str, what: str) -> str:
     lines = difflib.unified_diff(
-        "\n\n".join(zh).splitlines(), "\n\n".join(en).splitlines(),
-        f"docs/zh/{page}.md ({what})", f"docs/en/{page}.md ({what})", lineterm="",
+        "\n\n".join(zh).splitlines(),
+        "\n\n".join(en).splitlines(),
+        f"docs/zh/{page}.md ({what})",
+        f"docs/en/{page}.md ({what})",
+        lineterm="",
     )
     return "\n".join(lines)
 
 
 def test_every_page_has_a_twin():
     assert pages("zh") == pages("en"), (
-        f"only in docs/zh: {sorted(set(pages('zh')) - set(PAGES))}; "
-        f"only in docs/en: {sorted(set(PAGES) - set(pages('zh')))}"
+        f"only in docs/zh: {sorted(set(pages('zh')) - set(PAGES))}; only in docs/en: {sorted(set(PAGES) - set(pages('zh')))}"
     )
 
 
@@ -61,13 +62,17 @@ def strip_comments(source: str) -> str:
 
 def code_cells(folder: str, page: str) -> list[str]:
     """Each code cell of a page as its tags and its comment-free source."""
-    return [f"# tags: {sorted(cell.metadata.get('tags', []))}\n{strip_comments(cell.source)}"
-            for cell in read(folder, page).cells if cell.cell_type == "code"]
+    return [
+        f"# tags: {sorted(cell.metadata.get('tags', []))}\n{strip_comments(cell.source)}"
+        for cell in read(folder, page).cells
+        if cell.cell_type == "code"
+    ]
 
 
 def test_only_comments_and_the_page_language_may_differ():
-    assert strip_comments('setup_page("zh")\nx = 1  # 中文注释\n\n# 整行注释') == \
-        strip_comments('setup_page("en")\nx = 1  # a comment')
+    assert strip_comments('setup_page("zh")\nx = 1  # 中文注释\n\n# 整行注释') == strip_comments(
+        'setup_page("en")\nx = 1  # a comment'
+    )
     assert strip_comments("x = 1") != strip_comments("x = 2")
     assert strip_comments('s = "# not a comment"') != strip_comments('s = ""')
 
@@ -94,7 +99,7 @@ def test_page_has_setup_cell_first(page):
     for folder in ("zh", "en"):
         first = next(c for c in read(folder, page).cells if c.cell_type == "code")
         assert first.source.strip().endswith(f'setup_page("{folder}")'), (
-            f"docs/{folder}/{page}.md: the first code cell must be the hidden setup_page(\"{folder}\") cell"
+            f'docs/{folder}/{page}.md: the first code cell must be the hidden setup_page("{folder}") cell'
         )
         assert first.metadata.get("tags") == ["remove-cell"], f"docs/{folder}/{page}.md: tag the setup cell remove-cell"
 
@@ -145,15 +150,14 @@ def test_same_executed_outputs(page, site):
     assert len(zh) == len(en), f"{page}: {len(zh)} executed code cells in zh, {len(en)} in en"
     for index, (zh_out, en_out) in enumerate(zip(zh, en)):
         assert zh_out == en_out, (
-            f"{page}, code cell {index}: executed outputs differ between zh and en\n"
-            f"zh: {zh_out!r}\nen: {en_out!r}"
+            f"{page}, code cell {index}: executed outputs differ between zh and en\nzh: {zh_out!r}\nen: {en_out!r}"
         )
 
 
 def section_depths(folder: str, page: str, site) -> list[int]:
     """Each section of the built page, as its depth: what docs/_static/switcher.js relies on."""
     built = (site / folder / f"{page}.html").read_text(encoding="utf-8")
-    article = built[built.index("<article"):built.index("</article>")]
+    article = built[built.index("<article") : built.index("</article>")]
     depths, depth = [], 0
     for tag in re.findall(r"<section\b|</section>", article):
         depth += 1 if tag == "<section" else -1

@@ -39,8 +39,7 @@ def both(text: str) -> dict[str, dict[str, str]]:
 
 def start(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
     """One language, as nox builds it (parallel, warnings as errors), in the background."""
-    return guide_site.start(folder, builder, *extra, docs=root / "docs", out=out or root, cache=root / "cache",
-                            env=HOSTED)
+    return guide_site.start(folder, builder, *extra, docs=root / "docs", out=out or root, cache=root / "cache", env=HOSTED)
 
 
 def build(root: Path, *extra: str, folder: str = "en", builder: str = "html", out: Path | None = None):
@@ -53,8 +52,9 @@ def build(root: Path, *extra: str, folder: str = "en", builder: str = "html", ou
 def build_all(root: Path, *extra: str, out: Path | None = None, hosted: bool = True) -> dict[str, str]:
     """Every language side by side, as `nox -s docs`; fails the test on a failed build. hosted:
     with the HOSTED addresses, else with this machine's (as `nox -s docs` here)."""
-    results = guide_site.run_all("html", *extra, echo=False, docs=root / "docs", out=out or root,
-                                 cache=root / "cache", env=HOSTED if hosted else None)
+    results = guide_site.run_all(
+        "html", *extra, echo=False, docs=root / "docs", out=out or root, cache=root / "cache", env=HOSTED if hosted else None
+    )
     for folder, (status, output) in results.items():
         assert status == 0, f"docs/{folder} failed:\n{output}"
     return {folder: output for folder, (_, output) in results.items()}

@@ -29,8 +29,19 @@ FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networki
 
 def audit(url: str, report: Path) -> dict[str, int]:
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
-    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-                    f"--chrome-flags={FLAGS}", f"--only-categories={','.join(CATEGORIES)}"], env=env, check=True)
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={report}",
+            f"--chrome-flags={FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}",
+        ],
+        env=env,
+        check=True,
+    )
     result = json.loads(report.read_text(encoding="utf-8"))
     return {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
 

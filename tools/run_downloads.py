@@ -1,15 +1,22 @@
-"""Run every download of the built site as a reader would: each in an empty folder, with only what
-this Python has (`nox -s downloads` gives it torch, a notebook runner and nothing of the guide;
-with --needs, only the files that need torch alone, or those that name more, which it runs in a
-second environment with those on top).
+"""Run the downloads of the built site as a reader would: each in an empty folder, with only what
+this Python has (`nox -s downloads` gives it torch, NumPy, a notebook runner and nothing of the
+guide; with --needs, only the files that need torch alone, or those that name more, which it runs
+in a second environment with those on top). Also the examples that need torch alone.
 
-    python tools/run_downloads.py [_build/html]
+    python tools/run_downloads.py [_build/html]          # the English notebooks and the examples
+    python tools/run_downloads.py --all [_build/html]    # every .ipynb and .py of both languages
 
 Each .py runs as `python page.py`; each .ipynb runs top to bottom in a fresh kernel (a cell tagged
-raises-exception may raise, as in JupyterLab's "Run All") and must print what the site shows: the
-second run of every page's code, so the site's outputs are shown to be deterministic. A file also fails when its code imports
-a package its first lines do not name. Prints one line per file and exits 1 naming every failure
-with the cell that failed.
+raises-exception may raise, as in JupyterLab's "Run All") and must print what the site shows: a
+second run of the page's code, so the site's outputs are shown to be deterministic. A file also
+fails when its code imports a package its first lines do not name. Prints one line per file and
+exits 1 naming every failure with the cell that failed.
+
+By default each page runs once here, as the English notebook: CI has eight minutes on two cores,
+and running every download is twice the build's execution again. The other files hold the same
+code (the twins' code cells are the same: tests/test_twins.py; a .py is what src/reader_files.py
+makes of the same executed notebook, tested in tests/test_reader_files.py); the deploy workflow
+runs them all (--all) before publishing.
 """
 
 from __future__ import annotations
@@ -31,8 +38,9 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 EXAMPLES = ROOT / "examples"
+SAMPLE = "en"  # the language whose notebooks run without --all
 BUNDLED = {"torch", "autograd_guide", "__future__"}
-BASE = {"numpy"}  # every download names it beside torch (docs/_ext/reader_files.py)
+BASE = {"numpy"}  # every download names it beside torch (src/reader_files.py)
 PIP_NAMES = {"IPython": "ipython"}
 
 
@@ -70,8 +78,9 @@ def run_script(path: Path) -> str | None:
 def example_needs(path: Path) -> set[str]:
     """What an example imports besides torch and the standard library (the guide's helper, a sibling file)."""
     text = path.read_text(encoding="utf-8")
-    top_level = "\n".join(ast.get_source_segment(text, node) for node in ast.parse(text).body
-                          if isinstance(node, (ast.Import, ast.ImportFrom)))
+    top_level = "\n".join(
+        ast.get_source_segment(text, node) for node in ast.parse(text).body if isinstance(node, (ast.Import, ast.ImportFrom))
+    )
     return imported(top_level) | ({"autograd_guide"} if "autograd_guide" in top_level else set())
 
 
@@ -148,10 +157,16 @@ def _visible(outputs) -> list[tuple]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, default=SITE)
-    parser.add_argument("--needs", choices=["torch", "more", "any"], default="any",
-                        help="only the files that need torch alone, or those that name more")
+    parser.add_argument(
+        "--needs",
+        choices=["torch", "more", "any"],
+        default="any",
+        help="only the files that need torch alone, or those that name more",
+    )
+    parser.add_argument("--all", action="store_true", help="every download of both languages, not the English notebooks")
     args = parser.parse_args(argv)
-    files = sorted(args.site.glob("*/_downloads/notebooks/*.py")) + sorted(args.site.glob("*/_downloads/notebooks/*.ipynb"))
+    pattern = "*/_downloads/notebooks/*" if args.all else f"{SAMPLE}/_downloads/notebooks/*.ipynb"
+    files = sorted(path for path in args.site.glob(pattern) if path.suffix in (".py", ".ipynb"))
     examples = sorted(EXAMPLES.glob("*.py"))
     if not files:
         print(f"no downloads under {args.site}; build the site first (nox -s docs)")
@@ -175,8 +190,11 @@ def main(argv: list[str] | None = None) -> int:
     for path, problem in results:
         shown = path.relative_to(ROOT if path.parent == EXAMPLES else args.site)
         print(f"{'FAIL' if problem else 'ok  '} {shown}" + (f": {problem}" if problem else ""))
-    print(f"{len(files) - len(failures)} of {len(files)} downloads and {len(examples)} examples ran"
-          " (or said what they need)" if failures else f"all {len(files)} downloads and {len(examples)} examples ran")
+    print(
+        f"{len(files) - len(failures)} of {len(files)} downloads and {len(examples)} examples ran (or said what they need)"
+        if failures
+        else f"all {len(files)} downloads and {len(examples)} examples ran"
+    )
     return 1 if failures else 0
 
 

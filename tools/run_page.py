@@ -27,8 +27,9 @@ def main(paths: list[str]) -> int:
         with tempfile.TemporaryDirectory() as folder:
             script = Path(folder) / "page.py"
             script.write_text(page_script(Path(name)), encoding="utf-8")
-            result = subprocess.run([sys.executable, str(script)], cwd=folder, env=guide_site.build_env(),
-                                    capture_output=True, text=True)
+            result = subprocess.run(
+                [sys.executable, str(script)], cwd=folder, env=guide_site.build_env(), capture_output=True, text=True
+            )
         status = "ok" if result.returncode == 0 else "FAILED"
         print(f"{name}: {status}")
         if result.returncode:

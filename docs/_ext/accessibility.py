@@ -26,19 +26,22 @@ CAPTION = '<p class="caption" role="heading">'
 LEVELLED = '<p class="caption" role="heading" aria-level="2">'
 
 # furo's templates -> the literal English it writes without gettext, and how it is written.
-FURO_LITERALS = {
-    "page.html": ('aria-label="{}"', ["Toggle site navigation sidebar", "Toggle table of contents sidebar",
-                                      "Toggle Light / Dark / Auto color theme"]),
-    "partials/icons.html": ("<title>{}</title>", ["Contents", "Menu", "Expand", "Light mode", "Dark mode",
-                                                  "Auto light/dark, in light mode", "Auto light/dark, in dark mode"]),
-}
+SIDEBAR_LABELS = [
+    f"Toggle {what}" for what in ("site navigation sidebar", "table of contents sidebar", "Light / Dark / Auto color theme")
+]
+ICON_TITLES = ["Contents", "Menu", "Expand", "Light mode", "Dark mode"] + [
+    f"Auto light/dark, in {m} mode" for m in ("light", "dark")
+]
+FURO_LITERALS = {"page.html": ('aria-label="{}"', SIDEBAR_LABELS), "partials/icons.html": ("<title>{}</title>", ICON_TITLES)}
 
 
 def caption_levels(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     tree = context.get("furo_navigation_tree")
     if tree is None:
-        raise ExtensionError(f"accessibility: furo {version('furo')} no longer sets furo_navigation_tree; "
-                             "check whether its sidebar captions carry aria-level now")
+        raise ExtensionError(
+            f"accessibility: furo {version('furo')} no longer sets furo_navigation_tree; "
+            "check whether its sidebar captions carry aria-level now"
+        )
     context["furo_navigation_tree"] = tree.replace(CAPTION, LEVELLED)
     if "body" in context:
         context["body"] = context["body"].replace(CAPTION, LEVELLED)
@@ -56,8 +59,10 @@ def visit_hidden_cell(self, node) -> None:
 def check_myst_nb_toggle() -> None:
     source = inspect.getsource(myst_nb_sphinx.visit_HideCellInput)
     if '<summary aria-label="Toggle hidden content">' not in source or '<p class="collapsed' not in source:
-        raise ExtensionError(f"accessibility: myst-nb {version('myst-nb')} changed visit_HideCellInput; "
-                             "check whether its <summary> is valid now and drop visit_hidden_cell")
+        raise ExtensionError(
+            f"accessibility: myst-nb {version('myst-nb')} changed visit_HideCellInput; "
+            "check whether its <summary> is valid now and drop visit_hidden_cell"
+        )
 
 
 def translatable_theme(app: Sphinx) -> None:
@@ -75,8 +80,9 @@ def translatable_theme(app: Sphinx) -> None:
                 for text in literals:
                     written = pattern.format(text)
                     if written not in source:
-                        raise ExtensionError(f"accessibility: furo {version('furo')} no longer writes {written} "
-                                             f"in {template}; update FURO_LITERALS")
+                        raise ExtensionError(
+                            f"accessibility: furo {version('furo')} no longer writes {written} in {template}; update FURO_LITERALS"
+                        )
                     source = source.replace(written, pattern.format(f"{{{{ _({text!r}) }}}}"))
         return source, filename, uptodate
 
@@ -85,8 +91,7 @@ def translatable_theme(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict:
     check_myst_nb_toggle()
-    app.add_node(myst_nb_sphinx.HideCodeCellNode, override=True,
-                 html=(visit_hidden_cell, myst_nb_sphinx.depart_HideCellInput))
+    app.add_node(myst_nb_sphinx.HideCodeCellNode, override=True, html=(visit_hidden_cell, myst_nb_sphinx.depart_HideCellInput))
     app.connect("builder-inited", translatable_theme)
     app.connect("html-page-context", caption_levels, priority=600)  # after furo's, which builds the tree
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

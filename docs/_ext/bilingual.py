@@ -24,19 +24,19 @@ def _language(config: Config) -> guide_site.Language:
 
 
 def _twin_language(config: Config) -> guide_site.Language:
-    """The other language: each page has exactly one twin (the parity checks are pairwise)."""
-    others = [lang for lang in guide_site.LANGUAGES.values() if lang.sphinx != config.language]
-    if len(others) != 1:
-        raise ConfigError(f"the twin checks assume two languages, guide_site.LANGUAGES has {len(others) + 1}")
-    return others[0]
+    """The other language: the twin checks are pairwise, so there are exactly two (or this fails)."""
+    (twin,) = [lang for lang in guide_site.LANGUAGES.values() if lang.sphinx != config.language]
+    return twin
 
 
 def check_language(app: Sphinx) -> None:
     """The build's language (conf.py, from $GUIDE_LANGUAGE) is the language of its source folder."""
     folder = _language(app.config).folder
     if Path(app.srcdir).name != folder:
-        raise ConfigError(f"language {app.config.language!r} builds docs/{folder}, not {app.srcdir}: "
-                          f"set GUIDE_LANGUAGE={Path(app.srcdir).name} (guide_site.start does)")
+        raise ConfigError(
+            f"language {app.config.language!r} builds docs/{folder}, not {app.srcdir}: "
+            f"set GUIDE_LANGUAGE={Path(app.srcdir).name} (guide_site.start does)"
+        )
     if dictionary := app.config.html_search_options.get("dict"):
         _jieba_dictionary(app.config, Path(dictionary))
 
@@ -113,9 +113,15 @@ def english_section_ids(app: Sphinx, doctree) -> None:
         return
     ids = heading_ids(twin)
     if len(ids) != len(sections):
-        logger.warning("%d sections, but its twin %s has %d headings: the sections keep their own ids",
-                       len(sections), twin, len(ids), type="bilingual", subtype="sections",
-                       location=app.env.docname)
+        logger.warning(
+            "%d sections, but its twin %s has %d headings: the sections keep their own ids",
+            len(sections),
+            twin,
+            len(ids),
+            type="bilingual",
+            subtype="sections",
+            location=app.env.docname,
+        )
         return
     for section, english in zip(sections, ids):
         if english in section["ids"]:
@@ -132,8 +138,9 @@ def check_twins(app: Sphinx) -> None:
         twin = twin_dir / page.relative_to(srcdir)
         if not twin.exists():
             docname = page.relative_to(srcdir).with_suffix("").as_posix()  # Sphinx names the file from it
-            logger.warning("page has no twin: %s has no translation at %s", page, twin,
-                           type="bilingual", subtype="twin", location=docname)
+            logger.warning(
+                "page has no twin: %s has no translation at %s", page, twin, type="bilingual", subtype="twin", location=docname
+            )
 
 
 def add_twin_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:

@@ -3,7 +3,7 @@
 The notebook is the one myst-nb wrote to jupyter_execute/, except in cache mode: there myst-nb
 writes the notebook without the outputs it took from the cache (myst_nb/sphinx_.py writes the
 parsed notebook, not the client's merged one), so the outputs are merged from the cache here.
-What the reader gets from it (the helper bundled, Markdown, a real script) is reader_files.py.
+What the reader gets from it (the helper bundled, Markdown, a real script) is src/reader_files.py.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from pathlib import Path
 import nbformat
 from jupyter_cache import get_cache
 from myst_nb.core.read import read_myst_markdown_notebook
-from reader_files import reader_notebook, script
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from stream_output import coalesce_streams
 
 import guide_site
+from reader_files import reader_notebook, script
 
 logger = logging.getLogger(__name__)
 FOLDER = "_downloads/notebooks"
@@ -32,9 +32,7 @@ def is_notebook(app: Sphinx, docname: str) -> bool:
 def add_download_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None or not is_notebook(app, pagename):
         return
-    context["notebook_downloads"] = {
-        kind: context["pathto"](f"{FOLDER}/{pagename}.{kind}", 1) for kind in ("ipynb", "py")
-    }
+    context["notebook_downloads"] = {kind: context["pathto"](f"{FOLDER}/{pagename}.{kind}", 1) for kind in ("ipynb", "py")}
 
 
 def executed_notebook(app: Sphinx, docname: str) -> nbformat.NotebookNode:
@@ -71,8 +69,8 @@ def linker(app: Sphinx, docname: str):
             return text or app.env.titles[target].astext(), page_url(app, target)
         if kind == "term":
             entry = std.objects.get(("term", target)) or next(
-                (place for (kind_, name), place in std.objects.items() if kind_ == "term" and name.lower() == target.lower()),
-                None)
+                (place for (kind_, name), place in std.objects.items() if kind_ == "term" and name.lower() == target.lower()), None
+            )
         else:
             entry = std.labels.get(target)
         if entry is None:

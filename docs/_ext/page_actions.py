@@ -35,37 +35,19 @@ LEVEL = re.compile(r"^level-(\w+)$")
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def _device() -> str:
-    import torch
-
-    return "CUDA" if torch.cuda.is_available() else "CPU"
-
-
-OUTPUTS = {"torch": version("torch")}
-
-
-def colab_url(folder: str, pagename: str) -> str | None:
+def outside_links(folder: str, pagename: str, title: str, notebook: bool) -> list[tuple[str, str, str]]:
+    """Open in Colab, the source, a new issue naming the page: (url, label, class), when the repository is known."""
     if not guide_site.REPOSITORY:
-        return None
+        return []
     repository = guide_site.REPOSITORY.removeprefix("https://github.com/")
-    return f"https://colab.research.google.com/github/{repository}/blob/{NOTEBOOKS_BRANCH}/{folder}/{pagename}.ipynb"
-
-
-def source_url(folder: str, pagename: str) -> str | None:
-    if not guide_site.REPOSITORY:
-        return None
-    return f"{guide_site.REPOSITORY}/blob/{guide_site.BRANCH}/docs/{folder}/{pagename}.md"
-
-
-def report_url(folder: str, pagename: str, title: str) -> str | None:
-    if not guide_site.REPOSITORY:
-        return None
     where = f"{guide_site.SITE_URL}{folder}/{pagename}.html" if guide_site.SITE_URL else f"docs/{folder}/{pagename}.md"
-    body = "\n".join([title, where, "", ""])
-    return f"{guide_site.REPOSITORY}/issues/new?title={quote(f'{folder}/{pagename}: ')}&body={quote(body)}"
-
-
-# -- reading time and level ------------------------------------------------------------------
+    report = f"?title={quote(f'{folder}/{pagename}: ')}&body={quote(chr(10).join([title, where, '', '']))}"
+    colab = f"https://colab.research.google.com/github/{repository}/blob/{NOTEBOOKS_BRANCH}/{folder}/{pagename}.ipynb"
+    return [
+        *([(colab, _("Open in Colab"), "colab-link")] if notebook else []),
+        (f"{guide_site.REPOSITORY}/blob/{guide_site.BRANCH}/docs/{folder}/{pagename}.md", _("Source"), "source-link"),
+        (f"{guide_site.REPOSITORY}/issues/new{report}", _("Report a problem"), "report-link"),
+    ]
 
 
 def measure(app: Sphinx, doctree: nodes.document) -> None:
@@ -73,8 +55,10 @@ def measure(app: Sphinx, doctree: nodes.document) -> None:
     folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
     prose = code = 0
     for node in doctree.findall(nodes.Text):
-        if any(isinstance(a, (nodes.literal_block, nodes.doctest_block, addnodes.toctree))
-               or "cell_output" in a.get("classes", ()) for a in _ancestors(node.parent)):
+        if any(
+            isinstance(a, (nodes.literal_block, nodes.doctest_block, addnodes.toctree)) or "cell_output" in a.get("classes", ())
+            for a in _ancestors(node.parent)
+        ):
             continue
         text = node.astext()
         prose += len(CJK.findall(text)) + len(CJK.sub(" ", text).split()) if folder == "zh" else len(text.split())
@@ -82,11 +66,7 @@ def measure(app: Sphinx, doctree: nodes.document) -> None:
         if not any("cell_output" in a.get("classes", ()) for a in _ancestors(block)):
             code += len([line for line in block.astext().splitlines() if line.strip()])
     seconds = prose / READING[folder] * 60 + code * SECONDS_PER_CODE_LINE
-    app.env.guide_minutes[app.env.docname] = max(1, math.ceil(seconds / 60))
-    for toctree in doctree.findall(addnodes.toctree):
-        level = next((m.group(1) for c in toctree.parent.get("classes", []) if (m := LEVEL.match(c))), None)
-        for _, docname in toctree["entries"]:
-            app.env.guide_levels[docname] = level
+    app.env.metadata[app.env.docname]["reading_minutes"] = max(1, math.ceil(seconds / 60))
 
 
 def _ancestors(node):
@@ -95,28 +75,24 @@ def _ancestors(node):
         node = node.parent
 
 
-def purge(app, env, docname) -> None:
-    env.guide_minutes.pop(docname, None)
-
-
-def merge(app, env, docnames, other) -> None:
-    env.guide_minutes.update({d: m for d, m in other.guide_minutes.items() if d in docnames})
-    env.guide_levels.update(other.guide_levels)
-
-
-def init(app, env, docnames) -> None:
-    for name in ("guide_minutes", "guide_levels"):
-        if not hasattr(env, name):
-            setattr(env, name, {})
+def levels(app: Sphinx, env) -> None:
+    """Each page's level: its part's, from the home page's toctrees (after the parallel reads)."""
+    env.guide_levels = {
+        docname: m.group(1)
+        for toctree in env.get_doctree(app.config.root_doc).findall(addnodes.toctree)
+        for c in toctree.parent.get("classes", [])
+        if (m := LEVEL.match(c))
+        for _, docname in toctree["entries"]
+    }
 
 
 def meta(app: Sphinx, docname: str) -> str:
-    """"beginner · 12 min" for a page."""
+    """ "beginner · 12 min" for a page."""
     parts = []
     if level := app.env.guide_levels.get(docname):
         parts.append(_(level))  # beginner, intermediate, advanced
-    if docname in app.env.guide_minutes:
-        parts.append(_("{n} min").format(n=app.env.guide_minutes[docname]))
+    if minutes := app.env.metadata.get(docname, {}).get("reading_minutes"):
+        parts.append(_("{n} min").format(n=minutes))
     return " · ".join(parts)
 
 
@@ -136,46 +112,41 @@ def contents_meta(app: Sphinx, pagename: str, templatename: str, context: dict, 
     context["body"] = TOCTREE_ENTRY.sub(add, context["body"])
 
 
-# -- the row of links ---------------------------------------------------------------------------
-
-
 def add_row(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if doctree is None or "body" not in context:
         return
     folder = guide_site.BY_SPHINX_LANGUAGE[app.config.language].folder
     # The sidebar has the language and the downloads too (a-lang-switch-link ...): the row's own classes.
-    links = [(context["twin_url"], context["twin_label"], "row-lang", {"hreflang": context["twin_lang"],
-                                                                      "lang": context["twin_lang"]})]
-    downloads = context.get("notebook_downloads")
-    if downloads:
-        links += [(downloads["ipynb"], ".ipynb", "row-ipynb", {"download": ""}),
-                  (downloads["py"], ".py", "row-py", {"download": ""})]
+    lang = context["twin_lang"]
+    links = [(context["twin_url"], context["twin_label"], "row-lang", {"hreflang": lang, "lang": lang})]
+    if downloads := context.get("notebook_downloads"):
+        links += [(downloads[kind], f".{kind}", f"row-{kind}", {"download": ""}) for kind in ("ipynb", "py")]
     links.append((context["pathto"]("search"), _("Search"), "search-link", {}))
     title = re.sub(r"<[^>]+>", "", context.get("title", ""))
-    outside = [(colab_url(folder, pagename) if downloads else None, _("Open in Colab"), "colab-link"),
-               (source_url(folder, pagename), _("Source"), "source-link"),
-               (report_url(folder, pagename, title), _("Report a problem"), "report-link")]
-    links += [(url, label, cls, {"rel": "noopener"}) for url, label, cls in outside if url]
+    links += [(url, label, cls, {"rel": "noopener"}) for url, label, cls in outside_links(folder, pagename, title, bool(downloads))]
 
     def link(url, label, cls, attributes) -> str:
         extra = "".join(f' {k}="{escape(v)}"' if v else f" {k}" for k, v in attributes.items())
         return f'<a class="{cls}" href="{escape(url)}"{extra}>{escape(label)}</a>'
 
-    facts = [_("Outputs from PyTorch {torch}, {device}").format(torch=OUTPUTS["torch"], device=OUTPUTS["device"])]
+    facts = [_("Outputs from PyTorch {torch}, {device}").format(torch=version("torch"), device=app.config.guide_device)]
     if about := meta(app, pagename):
         facts.append(about)
-    row = (f'<nav class="page-actions" aria-label="{escape(_("Page links"))}">'
-           + "".join(link(*item) for item in links)
-           + "".join(f'<span class="page-fact">{escape(fact)}</span>' for fact in facts) + "</nav>")
+    row = (
+        f'<nav class="page-actions" aria-label="{escape(_("Page links"))}">'
+        + "".join(link(*item) for item in links)
+        + "".join(f'<span class="page-fact">{escape(fact)}</span>' for fact in facts)
+        + "</nav>"
+    )
     context["body"] = row + context["body"]
 
 
 def setup(app: Sphinx) -> dict:
-    OUTPUTS["device"] = _device()
-    app.connect("env-before-read-docs", init)
-    app.connect("env-purge-doc", purge)
-    app.connect("env-merge-info", merge)
+    import torch
+
+    app.add_config_value("guide_device", "CUDA" if torch.cuda.is_available() else "CPU", "html")  # where cells ran
     app.connect("doctree-read", measure)
+    app.connect("env-updated", levels)
     app.connect("html-page-context", contents_meta)
     app.connect("html-page-context", add_row, priority=600)  # after bilingual's and the downloads'
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -50,18 +50,14 @@ def add_entries(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         section = next((s for s in doctree.findall(nodes.section) if section_id in s["ids"]), None)
         if section is None:
-            logger.warning("docs/search_synonyms.tsv: %s has no section #%s", page, section_id,
-                           type="search_entries", location=docname)
+            logger.warning(
+                "docs/search_synonyms.tsv: %s has no section #%s", page, section_id, type="search_entries", location=docname
+            )
             continue
         for phrase in phrases:
             _entry(section, phrase)
 
 
-def depend_on_synonyms(app: Sphinx, doctree: nodes.document) -> None:
-    app.env.note_dependency(str(SYNONYMS))  # an edited synonym is an outdated page
-
-
 def setup(app: Sphinx) -> dict:
-    app.connect("doctree-read", depend_on_synonyms)
     app.connect("doctree-resolved", add_entries)
     return {"version": "2", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,10 +18,14 @@ from sphinx.errors import ExtensionError
 
 
 def check_target() -> None:
-    if not (callable(getattr(sphinx_sitemap, "add_html_link", None))
-            and "sitemap_links" in inspect.getsource(sphinx_sitemap.create_sitemap)):
-        raise ExtensionError(f"sitemap_order: sphinx-sitemap {version('sphinx-sitemap')} changed (add_html_link / "
-                             "the sitemap_links queue); check jdillard/sphinx-sitemap#13 and drop this fix")
+    if not (
+        callable(getattr(sphinx_sitemap, "add_html_link", None))
+        and "sitemap_links" in inspect.getsource(sphinx_sitemap.create_sitemap)
+    ):
+        raise ExtensionError(
+            f"sitemap_order: sphinx-sitemap {version('sphinx-sitemap')} changed (add_html_link / "
+            "the sitemap_links queue); check jdillard/sphinx-sitemap#13 and drop this fix"
+        )
 
 
 def list_every_page(app: Sphinx, exception: Exception | None) -> None:

@@ -23,8 +23,12 @@ def join_chunks(outputs: list[NotebookNode]) -> list[NotebookNode]:
     joined: list[NotebookNode] = []
     for output in outputs:
         previous = joined[-1] if joined else None
-        if (output["output_type"] == "stream" and previous is not None
-                and previous["output_type"] == "stream" and previous["name"] == output["name"]):
+        if (
+            output["output_type"] == "stream"
+            and previous is not None
+            and previous["output_type"] == "stream"
+            and previous["name"] == output["name"]
+        ):
             previous = joined[-1] = NotebookNode({**previous, "text": previous["text"] + output["text"]})
         else:
             joined.append(output)

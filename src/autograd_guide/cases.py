@@ -63,6 +63,7 @@ def _under_no_grad(make: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[],
         base = _leaf() * 1  # a non-leaf, so that a returned input keeps a grad_fn
         with torch.no_grad():
             return make(base)
+
     return build
 
 
@@ -92,8 +93,7 @@ def tensor_cases() -> dict[str, Callable[[], torch.Tensor]]:
     }
 
 
-def gradients(function: Callable[..., torch.Tensor], make_inputs: Callable[[], list[torch.Tensor]],
-              **options) -> dict[str, tuple]:
+def gradients(function: Callable[..., torch.Tensor], make_inputs: Callable[[], list[torch.Tensor]], **options) -> dict[str, tuple]:
     """The gradients of function(*inputs) with respect to the inputs, by each way of asking:
     backward(), torch.autograd.grad and backward(inputs=...), each on fresh inputs. Options
     (gradient=, retain_graph=, create_graph=) go to every call (grad_outputs= for autograd.grad)."""

@@ -43,24 +43,38 @@ MARK_STYLES = {
 
 LEGEND = {
     "en": {
-        "leaf": "leaf tensor", "tensor": "non-leaf tensor", "backward": "backward node",
-        "accumulate": "AccumulateGrad", "saved": "saved tensor",
-        "arrows": "arrows: the way gradients flow", "flow_arrows": "arrows: the gradients that flowed",
+        "leaf": "leaf tensor",
+        "tensor": "non-leaf tensor",
+        "backward": "backward node",
+        "accumulate": "AccumulateGrad",
+        "saved": "saved tensor",
+        "arrows": "arrows: the way gradients flow",
+        "flow_arrows": "arrows: the gradients that flowed",
         "shape": "(2,), (): shapes; () is a single number",
         "order": "#n: the order the nodes ran",
-        "current": "ran in this step", "failed": "raised the error", "pending": "has not run yet",
+        "current": "ran in this step",
+        "failed": "raised the error",
+        "pending": "has not run yet",
         "open": "a node opens its glossary entry; hold or hover for what it holds",
-        "full": "Full size", "close": "Close",
+        "full": "Full size",
+        "close": "Close",
     },
     "zh": {
-        "leaf": "叶子张量", "tensor": "非叶子张量", "backward": "反向节点",
-        "accumulate": "AccumulateGrad（累加梯度）", "saved": "保存的张量",
-        "arrows": "箭头：梯度传播的方向", "flow_arrows": "箭头：流过的梯度",
+        "leaf": "叶子张量",
+        "tensor": "非叶子张量",
+        "backward": "反向节点",
+        "accumulate": "AccumulateGrad（累加梯度）",
+        "saved": "保存的张量",
+        "arrows": "箭头：梯度传播的方向",
+        "flow_arrows": "箭头：流过的梯度",
         "shape": "(2,)、()：形状；() 表示单个数",
         "order": "#n：节点执行的顺序",
-        "current": "这一步执行的节点", "failed": "在这里报错", "pending": "尚未执行",
+        "current": "这一步执行的节点",
+        "failed": "在这里报错",
+        "pending": "尚未执行",
         "open": "点按节点打开术语表；长按或悬停查看详情",
-        "full": "查看大图", "close": "关闭",
+        "full": "查看大图",
+        "close": "关闭",
     },
 }
 
@@ -83,8 +97,15 @@ def _round(text: str) -> str:
 
 # Helvetica's advance widths, in ems, of the characters a gradient is written with (Arial and
 # Liberation Sans, which browsers draw the figures with, share them); others count as 0.6 em.
-_WIDTHS = {**dict.fromkeys("0123456789", 0.556), **dict.fromkeys(".,[] ", 0.278), "-": 0.333, "(": 0.333,
-           ")": 0.333, "e": 0.556, "+": 0.584}
+_WIDTHS = {
+    **dict.fromkeys("0123456789", 0.556),
+    **dict.fromkeys(".,[] ", 0.278),
+    "-": 0.333,
+    "(": 0.333,
+    ")": 0.333,
+    "e": 0.556,
+    "+": 0.584,
+}
 
 
 def edge_box_width(text: str, fontsize: float) -> float:
@@ -93,8 +114,14 @@ def edge_box_width(text: str, fontsize: float) -> float:
     return sum(_WIDTHS.get(char, 0.6) for char in text) * fontsize + 6
 
 
-def compact_svg(svg: str, parts: dict[str, Part], description: str, marks: dict[str, str] | None = None,
-                edge_texts: dict[int, str] | None = None, texts: dict[str, list[str]] | None = None) -> ET.Element:
+def compact_svg(
+    svg: str,
+    parts: dict[str, Part],
+    description: str,
+    marks: dict[str, str] | None = None,
+    edge_texts: dict[int, str] | None = None,
+    texts: dict[str, list[str]] | None = None,
+) -> ET.Element:
     """Graphviz's SVG as an element for a page: nodes as links with titles; no comments, ids or
     repeated fonts. For one step of a backward pass drawn on a fixed layout (autograd_guide.flow):
     ``marks`` on nodes ("current", "failed", "pending"), each edge's text by its index in the DOT
@@ -167,8 +194,15 @@ def _rounded_box_as_rect(path: ET.Element) -> None:
     xs, ys = numbers[0::2], numbers[1::2]
     d = path.attrib.pop("d")
     path.tag = f"{{{SVG_NS}}}rect"
-    path.attrib.update({"x": f"{min(xs):.1f}", "y": f"{min(ys):.1f}", "width": f"{max(xs) - min(xs):.1f}",
-                        "height": f"{max(ys) - min(ys):.1f}", "rx": "6"})
+    path.attrib.update(
+        {
+            "x": f"{min(xs):.1f}",
+            "y": f"{min(ys):.1f}",
+            "width": f"{max(xs) - min(xs):.1f}",
+            "height": f"{max(ys) - min(ys):.1f}",
+            "rx": "6",
+        }
+    )
     assert d.startswith("M"), d
 
 
@@ -206,6 +240,7 @@ def to_html(root: ET.Element) -> str:
 def legend(lang: str, kinds: list[str], flow: bool = False) -> str:
     """The legend as a list under the figure: the kinds and marks used, the arrows and the notation."""
     words = LEGEND[lang]
+
     def item(text: str, swatch: str = "") -> str:
         mark = f'<span class="swatch {swatch}"></span>' if swatch else ""
         return f"<li>{mark}{html.escape(text, quote=False)}</li>"
@@ -227,7 +262,6 @@ def box(root: ET.Element, lang: str) -> str:
 
 def figure_html(root: ET.Element, lang: str, kinds: list[str], flow: bool = False) -> str:
     return f'<figure class="autograd-graph">{box(root, lang)}<figcaption>{legend(lang, kinds, flow)}</figcaption></figure>'
-
 
 
 def share_edges(roots: list[ET.Element], name: str) -> str:

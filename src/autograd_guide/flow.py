@@ -18,25 +18,41 @@ SHORT = 4  # a gradient with at most this many elements is written out; a bigger
 
 WORDS = {
     "en": {
-        "pass": "Backward pass from {root}, {n} steps", "order": "Nodes in the order they ran",
-        "edges": "Gradients along the edges", "grads": "Leaves' .grad", "of": "{node} of {leaf}",
-        "raised": "{node} raised {error}", "none": "none yet",
-        "step": "step {k} of {n}: {node} ran, sent {sent}", "nothing": "nothing",
+        "pass": "Backward pass from {root}, {n} steps",
+        "order": "Nodes in the order they ran",
+        "edges": "Gradients along the edges",
+        "grads": "Leaves' .grad",
+        "of": "{node} of {leaf}",
+        "raised": "{node} raised {error}",
+        "none": "none yet",
+        "step": "step {k} of {n}: {node} ran, sent {sent}",
+        "nothing": "nothing",
         "added": "step {k} of {n}: AccumulateGrad added {grad} to {leaf}.grad",
-        "failed": "after step {k}: {node} raised {error}", "and": " and ",
+        "failed": "after step {k}: {node} raised {error}",
+        "and": " and ",
         "more": "The first {shown} of {n} steps are drawn.",
-        "group": "Backward pass, step by step", "previous": "Previous step", "next": "Next step",
+        "group": "Backward pass, step by step",
+        "previous": "Previous step",
+        "next": "Next step",
         "semi": "; ",
     },
     "zh": {
-        "pass": "从 {root} 开始的反向传播，共 {n} 步", "order": "节点的执行顺序",
-        "edges": "每条边上流过的梯度", "grads": "叶子张量的 .grad", "of": "{leaf} 的 {node}",
-        "raised": "{node} 报错：{error}", "none": "尚无",
-        "step": "第 {k} 步，共 {n} 步：{node} 执行，送出 {sent}", "nothing": "无",
+        "pass": "从 {root} 开始的反向传播，共 {n} 步",
+        "order": "节点的执行顺序",
+        "edges": "每条边上流过的梯度",
+        "grads": "叶子张量的 .grad",
+        "of": "{leaf} 的 {node}",
+        "raised": "{node} 报错：{error}",
+        "none": "尚无",
+        "step": "第 {k} 步，共 {n} 步：{node} 执行，送出 {sent}",
+        "nothing": "无",
         "added": "第 {k} 步，共 {n} 步：AccumulateGrad 把 {grad} 加到 {leaf}.grad 上",
-        "failed": "第 {k} 步之后：{node} 报错：{error}", "and": "、",
+        "failed": "第 {k} 步之后：{node} 报错：{error}",
+        "and": "、",
         "more": "只画出了 {n} 步中的前 {shown} 步。",
-        "group": "反向传播，一步一步看", "previous": "上一步", "next": "下一步",
+        "group": "反向传播，一步一步看",
+        "previous": "上一步",
+        "next": "下一步",
         "semi": "；",
     },
 }
@@ -53,7 +69,7 @@ def short(tensor: torch.Tensor | None) -> str:
     if tensor.numel() > SHORT:
         return str(tuple(tensor.shape))
     text = repr(tensor.detach())
-    text = re.sub(r",\s*(dtype|device|requires_grad)=[^,)]*", "", text[text.index("(") + 1:text.rindex(")")])
+    text = re.sub(r",\s*(dtype|device|requires_grad)=[^,)]*", "", text[text.index("(") + 1 : text.rindex(")")])
     return " ".join(text.split())
 
 
@@ -165,13 +181,15 @@ class BackwardTrace:
 
         ran = sorted(figure.order, key=figure.order.get)
         parts = [words["pass"].format(root=self.leaf_label(self.root), n=len(self.steps))]
-        parts.append(words["order"] + words["colon"] + (
-            words["list"].join(f"{figure.order[i]} {node(i)}" for i in ran) or words["none"]))
+        parts.append(
+            words["order"] + words["colon"] + (words["list"].join(f"{figure.order[i]} {node(i)}" for i in ran) or words["none"])
+        )
         texts: dict[tuple[str, str], list[str]] = {}  # an edge drawn twice carries a gradient each time
         for (a, b), t in zip(figure.edges, figure.edge_text):
             texts.setdefault((a, b), []).append(t)
-        flowed = [f"{node(a)} → {node(b)}{words['colon']}{t}"
-                  for a, b in figure._from_the_roots(list(texts)) for t in texts[(a, b)] if t]
+        flowed = [
+            f"{node(a)} → {node(b)}{words['colon']}{t}" for a, b in figure._from_the_roots(list(texts)) for t in texts[(a, b)] if t
+        ]
         parts.append(words["edges"] + words["colon"] + (words["semi"].join(flowed) or words["none"]))
         grads = [f"{self.leaf_label(t)}{words['colon']}{g}" for t in self.leaves if (g := self.leaf_grad(t, step))]
         parts.append(words["grads"] + words["colon"] + (words["semi"].join(grads) or words["none"]))
@@ -194,8 +212,10 @@ class BackwardTrace:
 
     def __repr__(self) -> str:  # what a script prints for the trace: the steps in words
         words = WORDS[self.lang]
-        lines = [f"{s.number} {s.node}: {', '.join(map(short, s.received))} -> "
-                 f"{', '.join(map(short, s.sent)) or '-'}" for s in self.steps]
+        lines = [
+            f"{s.number} {s.node}: {', '.join(map(short, s.received))} -> {', '.join(map(short, s.sent)) or '-'}"
+            for s in self.steps
+        ]
         if self.error is not None:
             lines.append(words["raised"].format(node=_name(self.failed), error=_error(self.error)))
         return "\n".join(lines)
@@ -301,8 +321,7 @@ class StepThrough:
                 sent = words["and"].join(short(g) for g in s.sent if g is not None) or words["nothing"]
                 caption = words["step"].format(k=k, n=len(trace.steps), node=s.node, sent=sent)
                 if hasattr(s.fn, "variable"):
-                    leaf = next((n for n, t in trace.names.items() if t is s.fn.variable), None) or \
-                        trace.leaf_label(s.fn.variable)
+                    leaf = next((n for n, t in trace.names.items() if t is s.fn.variable), None) or trace.leaf_label(s.fn.variable)
                     caption = words["added"].format(k=k, n=len(trace.steps), grad=short(s.received[0]), leaf=leaf)
             figure.description = f"{caption}{DESCRIPTION[self.trace.lang]['end']}{figure.description}"
             result.append((figure, caption))
@@ -320,25 +339,35 @@ class StepThrough:
         figures = self.figures()
         layout = _layout(f for f, _ in figures)
         parts = {n.id: _figure.Part(n.kind, n.title or layout._plain_title(n)) for n in layout.nodes}
-        html_parts = [f'<div class="flow-steps" role="group" aria-label="{words["group"]}" '
-                      f'data-previous="{words["previous"]}" data-next="{words["next"]}">']
+        html_parts = [
+            f'<div class="flow-steps" role="group" aria-label="{words["group"]}" '
+            f'data-previous="{words["previous"]}" data-next="{words["next"]}">'
+        ]
         layout_svg = layout.svg  # laid out once; compact if a phone needs it, and each step's text then too
         roots = []
         for figure, _ in figures:
             ran = set(figure.order)
             marks = {n.id: "pending" for n in figure.nodes if n.kind in ("backward", "accumulate") and n.id not in ran}
             marks.update(figure.marks)
-            roots.append(_figure.compact_svg(
-                layout_svg, parts, figure.describe(), marks=marks,
-                edge_texts=dict(enumerate(figure.edge_text)),
-                texts={n.id: layout.display(n.label).split("\n") for n in figure.nodes}))
+            roots.append(
+                _figure.compact_svg(
+                    layout_svg,
+                    parts,
+                    figure.describe(),
+                    marks=marks,
+                    edge_texts=dict(enumerate(figure.edge_text)),
+                    texts={n.id: layout.display(n.label).split("\n") for n in figure.nodes},
+                )
+            )
         html_parts.append(_figure.share_edges(roots, f"flow-{_figure.digest(layout_svg, *(f.describe() for f, _ in figures))}"))
         for root, (_, caption) in zip(roots, figures):
             # "step 2 of 4: what ran" -> the step (the stepper's counter) and what ran (its caption)
             where, colon, what = re.split(r"(: |：)", caption, maxsplit=1)
-            html_parts.append(f'<figure class="flow-step">{_figure.box(root, self.trace.lang)}'
-                              f'<figcaption><span class="flow-where">{html.escape(where)}</span>{colon}'
-                              f'<span class="flow-what">{html.escape(what)}</span></figcaption></figure>')
+            html_parts.append(
+                f'<figure class="flow-step">{_figure.box(root, self.trace.lang)}'
+                f'<figcaption><span class="flow-where">{html.escape(where)}</span>{colon}'
+                f'<span class="flow-what">{html.escape(what)}</span></figcaption></figure>'
+            )
         if len(self.trace.steps) > len([k for k in self.shown if k <= len(self.trace.steps)]):
             more = words["more"].format(shown=len(self.shown), n=len(self.trace.steps))
             html_parts.append(f'<p class="flow-more">{html.escape(more)}</p>')
@@ -371,8 +400,14 @@ def _layout(figures) -> AutogradGraph:
         label = "\n".join(widest(v[i] if i < len(v) else "" for v in variants) for i in range(lines))
         nodes.append(_graph.Node(node.id, label, node.kind, node.title))
     texts = [widest(f.edge_text[i] if i < len(f.edge_text) else "" for f in figures) for i in range(len(first.edges))]
-    return AutogradGraph(nodes=nodes, edges=list(first.edges), saved_edges=list(first.saved_edges), lang=first.lang,
-                         edge_text=texts if any(texts) else [], description=first.description)
+    return AutogradGraph(
+        nodes=nodes,
+        edges=list(first.edges),
+        saved_edges=list(first.saved_edges),
+        lang=first.lang,
+        edge_text=texts if any(texts) else [],
+        description=first.description,
+    )
 
 
 RECENT = 4  # steps a big graph's step figure shows around

