@@ -78,23 +78,12 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def downloads(session: nox.Session) -> None:
     """Run the downloads as a reader would (the English notebooks; every one with `-- --all`) and the
-    examples, in an environment that holds what a file's first lines name: torch, NumPy and a notebook
-    runner; a page that names more runs in a second environment, the first's packages (a .pth file)
-    and those on top."""
+    examples, in an environment of torch, NumPy, a notebook runner and matplotlib (which two pages
+    name in their first lines; run_downloads.py fails a file that imports what it does not name)."""
     if not (SITE / "index.html").exists():
         session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
     session.install(*groups("reader"))
-    session.run("python", "tools/run_downloads.py", "--needs", "torch", *session.posargs)
-    more = Path(session.virtualenv.location).with_name("downloads-more")
-    if not (more / "bin" / "python").exists():
-        session.run("python", "-m", "venv", str(more))
-    first = session.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True)
-    second = session.run(
-        str(more / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", silent=True, external=True
-    )
-    Path(second.strip(), "reader.pth").write_text(first.strip() + "\n", encoding="utf-8")
-    session.run(str(more / "bin" / "python"), "-m", "pip", "install", "--quiet", *groups("reader-more"), external=True)
-    session.run(str(more / "bin" / "python"), "tools/run_downloads.py", "--needs", "more", *session.posargs, external=True)
+    session.run("python", "tools/run_downloads.py", *session.posargs)
 
 
 def npm_ci(session: nox.Session, folder: str) -> None:

@@ -1,7 +1,6 @@
 """Run the downloads of the built site as a reader would: each in an empty folder, with only what
-this Python has (`nox -s downloads` gives it torch, NumPy, a notebook runner and nothing of the
-guide; with --needs, only the files that need torch alone, or those that name more, which it runs
-in a second environment with those on top). Also the examples that need torch alone.
+this Python has (`nox -s downloads` gives it torch, NumPy, a notebook runner and matplotlib, and
+nothing of the guide). Also the examples that need torch alone.
 
     python tools/run_downloads.py [_build/html]          # the English notebooks and the examples
     python tools/run_downloads.py --all [_build/html]    # every .ipynb and .py of both languages
@@ -40,7 +39,6 @@ SITE = ROOT / "_build" / "html"
 EXAMPLES = ROOT / "examples"
 SAMPLE = "en"  # the language whose notebooks run without --all
 BUNDLED = {"torch", "autograd_guide", "__future__"}
-BASE = {"numpy"}  # every download names it beside torch (src/reader_files.py)
 PIP_NAMES = {"IPython": "ipython"}
 
 
@@ -100,14 +98,6 @@ def _offset(text: str, line: int) -> int:
     return sum(len(row) + 1 for row in text.split("\n")[: line - 1])
 
 
-def needs_more(path: Path) -> bool:
-    """Whether a download's code imports more than torch (and the standard library)."""
-    if path.suffix == ".py":
-        return bool(imported(path.read_text(encoding="utf-8")) - BASE)
-    notebook = nbformat.read(path, as_version=4)
-    return bool(imported("\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")) - BASE)
-
-
 def run_notebook(path: Path) -> str | None:
     notebook = nbformat.read(path, as_version=4)
     code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
@@ -157,12 +147,6 @@ def _visible(outputs) -> list[tuple]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", nargs="?", type=Path, default=SITE)
-    parser.add_argument(
-        "--needs",
-        choices=["torch", "more", "any"],
-        default="any",
-        help="only the files that need torch alone, or those that name more",
-    )
     parser.add_argument("--all", action="store_true", help="every download of both languages, not the English notebooks")
     args = parser.parse_args(argv)
     pattern = "*/_downloads/notebooks/*" if args.all else f"{SAMPLE}/_downloads/notebooks/*.ipynb"
@@ -171,9 +155,6 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(f"no downloads under {args.site}; build the site first (nox -s docs)")
         return 1
-    if args.needs != "any":
-        files = [f for f in files if (args.needs == "torch") == (not needs_more(f))]
-        examples = examples if args.needs == "torch" else []
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # the kernels' debugger warns on every start
     # One download per core runs at once: torch's default of one OpenMP thread per core in each
     # makes them spin against each other (as in the build: guide_site.build_env).

@@ -2,8 +2,9 @@
 
 The notebook is the one myst-nb wrote to jupyter_execute/, except in cache mode: there myst-nb
 writes the notebook without the outputs it took from the cache (myst_nb/sphinx_.py writes the
-parsed notebook, not the client's merged one), so the outputs are merged from the cache here.
-What the reader gets from it (the helper bundled, Markdown, a real script) is src/reader_files.py.
+parsed notebook, not the client's merged one), so the outputs are merged from the cache here; if
+myst-nb wrote the merged notebook, executed_notebook() would read jupyter_execute/ alone. What the
+reader gets from it (the helper bundled, Markdown, a real script) is src/reader_files.py.
 """
 
 from __future__ import annotations
