@@ -8,7 +8,7 @@ Each such sentence of `docs/<lang>/<page>.md` needs a row in `docs/rules/<lang>/
     sentence = '''the sentence, exactly as the page's source writes it (lines joined)'''
     kind = "rule"                    # a rule about PyTorch: backed by a hidden check
     check = "no-grad-returns-input"  # a `# check: ID` line in a hidden cell of the page (both
-                                     # twins), or "glossary:TERM" (tests/test_glossary.py RULES)
+                                     # twins), or "glossary:TERM" (tests/glossary_rules.py RULES)
     scope = "operations under no_grad that allocate a new tensor"    # en rows only
     exceptions = ["views", "returns-input", "in-place"]              # en rows only: EXCEPTIONS
 
@@ -248,7 +248,7 @@ def row_problems(folder: str, page: str, row: dict, known_checks: set[str], glos
     for check in checks_of(row):
         if check.startswith("glossary:"):
             if check.removeprefix("glossary:") not in glossary_terms:
-                found.append(f"{where}: no check {check!r} in tests/test_glossary.py RULES")
+                found.append(f"{where}: no check {check!r} in tests/glossary_rules.py RULES")
         elif check not in known_checks:
             found.append(f"{where}: no hidden cell of docs/{folder}/{page}.md has the line '# check: {check}'")
     if folder == "en":
@@ -320,7 +320,7 @@ def stub(folder: str, page: str) -> int:
 
 
 if __name__ == "__main__":
-    from test_glossary import RULES  # noqa: E402 (tests/ is this script's folder)
+    from glossary_rules import RULES  # noqa: E402 (tests/ is this script's folder)
 
     folders = ("en", "zh")
     pages = sorted(p.stem for p in (DOCS / "en").glob("*.md"))

@@ -12,11 +12,6 @@ from mathml import to_mathml
 from sphinx.errors import ExtensionError
 
 
-def test_stream_patch_is_installed():
-    stream_output.install()
-    assert myst_nb.core.render.coalesce_streams is stream_output.coalesce_streams
-
-
 def test_stream_patch_fails_loudly_when_myst_nb_changes(monkeypatch):
     monkeypatch.setattr(myst_nb.core.render, "coalesce_streams", lambda outputs: outputs)
     with pytest.raises(ExtensionError, match="myst-nb .*coalesce_streams"):
@@ -97,5 +92,11 @@ def test_the_execution_cache_takes_one_writer_at_a_time(tmp_path):
     for thread in threads:
         thread.join()
     assert most[0] == 1
-    execution_cache.install_write_lock()
-    assert execution_cache.JupyterCacheBase.cache_notebook_bundle.one_writer_at_a_time
+
+
+def test_the_write_lock_fails_loudly_when_jupyter_cache_changes(monkeypatch):
+    import execution_cache
+
+    monkeypatch.delattr(execution_cache.jupyter_cache.cache.db.NbCacheRecord, "records_to_delete")
+    with pytest.raises(ExtensionError, match="jupyter-cache .* write lock"):
+        execution_cache.install_write_lock()

@@ -1,9 +1,8 @@
 """Numbers in prose are tied to execution: see prose_numbers.py for the rule."""
 
 import pytest
-from paths import is_notebook, pages
+from paths import executed_outputs, is_notebook, pages, read
 from prose_numbers import NUMBER, problems, sections
-from test_twins import executed_outputs, read
 
 NOTEBOOKS = [page for page in pages("en") if is_notebook("en", page)]
 

@@ -2,9 +2,9 @@
 hidden check that exists, and the twins state the same rules section by section (rule_ledger.py)."""
 
 import pytest
+from glossary_rules import RULES
 from paths import pages
 from rule_ledger import candidates, hidden_checks, page_problems, page_source, rows, section_checks
-from test_glossary import RULES
 
 PAGES = pages("en")
 GLOSSARY = set(RULES)

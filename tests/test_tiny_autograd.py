@@ -1,11 +1,9 @@
 """The tiny engine of examples/tiny_autograd.py against PyTorch, on the same expressions."""
 
-import doctest
 import math
 import runpy
 
 import pytest
-import tiny_autograd
 import torch
 from tiny_autograd import Value, to_figure
 
@@ -150,11 +148,6 @@ def test_figure_shares_a_node_used_twice_and_uses_the_legend_language():
     dot = fig.to_dot()
     assert "叶子张量" in dot and "反向节点" in dot
     assert fig.svg.lstrip().startswith("<?xml")
-
-
-def test_module_doctests_pass():
-    result = doctest.testmod(tiny_autograd)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_running_the_file_defines_things_and_prints_nothing(capsys):

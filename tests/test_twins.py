@@ -1,32 +1,21 @@
 """zh and en twins: same pages, same code, same doctests, same executed outputs."""
 
 import difflib
-import html
 import io
 import re
 import tokenize
 
 import pytest
-from jupyter_cache import get_cache
-from myst_nb.core.read import read_myst_markdown_notebook
-from paths import is_notebook, pages
-from stream_output import join_chunks
+from paths import CACHES, executed_outputs, is_notebook, pages, read
 
 import guide_site
-from autograd_guide.figure import LEGEND
 
 DOCS = guide_site.DOCS
-CACHES = {folder: guide_site.cache_folder(folder) for folder in guide_site.LANGUAGES}  # `nox -s docs` filled them
 PAGES = pages("en")
 
 
 NOTEBOOKS = [page for page in PAGES if is_notebook("en", page)]
 DOCTEST = re.compile(r"^```{doctest}.*?\n(.*?)^```", re.S | re.M)
-
-
-def read(folder: str, page: str):
-    path = DOCS / folder / f"{page}.md"
-    return read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=path)
 
 
 def diff(zh: list[str], en: list[str], page: str, what: str) -> str:
@@ -38,12 +27,6 @@ def diff(zh: list[str], en: list[str], page: str, what: str) -> str:
         lineterm="",
     )
     return "\n".join(lines)
-
-
-def test_every_page_has_a_twin():
-    assert pages("zh") == pages("en"), (
-        f"only in docs/zh: {sorted(set(pages('zh')) - set(PAGES))}; only in docs/en: {sorted(set(PAGES) - set(pages('zh')))}"
-    )
 
 
 def strip_comments(source: str) -> str:
@@ -102,43 +85,6 @@ def test_page_has_setup_cell_first(page):
             f'docs/{folder}/{page}.md: the first code cell must be the hidden setup_page("{folder}") cell'
         )
         assert first.metadata.get("tags") == ["remove-cell"], f"docs/{folder}/{page}.md: tag the setup cell remove-cell"
-
-
-# A figure's own words (autograd_guide.figure): its legend and words in the other language compare equal.
-FIGURE_WORDS = {LEGEND["zh"][key]: LEGEND["en"][key] for key in LEGEND["zh"]}
-FIGURE = re.compile(r"<svg [^>]*>.*?</svg>", re.S)
-LEGEND_ITEM = re.compile(r"<li>(?:<span [^>]*></span>)?([^<]*)</li>")
-
-
-def figure_words(page: str) -> list[list[str]]:
-    """The words drawn in each figure of an output, then its legend's, the zh ones translated."""
-    figures = [[html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)] for svg in FIGURE.findall(page)]
-    legend = [FIGURE_WORDS.get(html.unescape(t), html.unescape(t)) for t in LEGEND_ITEM.findall(page)]
-    return [*figures, legend]
-
-
-def executed_outputs(folder: str, page: str) -> list[list]:
-    """The outputs the build really executed, from the execution cache that myst-nb filled."""
-    cache = get_cache(CACHES[folder])
-    record = cache.match_cache_notebook(read(folder, page))  # raises KeyError if never executed
-    cells = []
-    for cell in cache.get_cache_bundle(record.pk).nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        for out in join_chunks(cell.get("outputs", [])):  # a stream may arrive in chunks
-            data = out.get("data", {})
-            page = data.get("text/html", "")
-            if 'class="autograd-graph"' in page or 'class="flow-steps"' in page:  # a graph, or a step-through
-                outputs.append(("figure", figure_words(page)))
-            elif data:
-                outputs.append(("data", {k: v for k, v in data.items() if k.startswith("text/")}))
-            elif out["output_type"] == "stream":
-                outputs.append((out["name"], out["text"]))
-            elif out["output_type"] == "error":
-                outputs.append(("error", out["ename"], out["evalue"]))
-        cells.append(outputs)
-    return cells
 
 
 @pytest.mark.parametrize("page", NOTEBOOKS)
