@@ -7,9 +7,13 @@ the sessions run it inside the build environment (``python -m guide_site``).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent / "src"))
+import guide_site  # noqa: E402 (standard library only: the site's folders)
 
 nox.needs_version = ">=2026.10.20"
 nox.options.reuse_venv = "yes"
@@ -18,7 +22,6 @@ ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 CONSTRAINTS = "requirements/constraints.txt"
 BUILD_ENV = ROOT / ".nox" / "docs"  # nox's folder for the docs session's environment
-SITE = ROOT / "_build" / "html"  # what `nox -s docs` builds (guide_site.SITE)
 
 
 def groups(*names: str) -> list[str]:
@@ -31,11 +34,15 @@ def install(session: nox.Session, *names: str) -> None:
     session.install(*groups(*names), "-e", ".")
 
 
-def in_build_env(session: nox.Session, *args: str, site: bool = True) -> None:
-    """Run Python in the docs session's environment (torch is installed once per machine, there),
-    on the site it built. Run `nox -s docs` first; `nox` does."""
-    if not (BUILD_ENV / "bin" / "python").exists() or (site and not (SITE / "index.html").exists()):
+def require_site(session: nox.Session) -> None:
+    """The checks need what `nox -s docs` makes: its environment and the site."""
+    if not (BUILD_ENV / "bin" / "python").exists() or not (guide_site.SITE / "index.html").exists():
         session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
+
+
+def in_build_env(session: nox.Session, *args: str) -> None:
+    """Run Python in the docs session's environment (torch is installed once per machine, there)."""
+    require_site(session)
     session.env["VIRTUAL_ENV"] = str(BUILD_ENV)
     session.env["PATH"] = f"{BUILD_ENV / 'bin'}{os.pathsep}{os.environ['PATH']}"
     session.run(str(BUILD_ENV / "bin" / "python"), *args)
@@ -52,7 +59,7 @@ def docs(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def doctest(session: nox.Session) -> None:
     """Run the {doctest} blocks of both languages (the docstrings' doctests run with the tests)."""
-    in_build_env(session, "-m", "guide_site", "doctest", *session.posargs, site=False)
+    in_build_env(session, "-m", "guide_site", "doctest", *session.posargs)
 
 
 @nox.session(venv_backend="none")
@@ -80,8 +87,7 @@ def downloads(session: nox.Session) -> None:
     """Run the downloads as a reader would (the English notebooks; every one with `-- --all`) and the
     examples, in an environment of torch, NumPy, a notebook runner and matplotlib (which two pages
     name in their first lines; run_downloads.py fails a file that imports what it does not name)."""
-    if not (SITE / "index.html").exists():
-        session.error("no built site: run `nox -s docs` first (`nox` runs it before the checks)")
+    require_site(session)
     session.install(*groups("reader"))
     session.run("python", "tools/run_downloads.py", *session.posargs)
 

@@ -5,19 +5,15 @@ Needs /usr/bin/chromium (`apt-get install chromium fonts-noto-cjk`, as .ci/run d
 path in $CHROMIUM.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from check_links import serve
 from paths import SITE
+from screenshots import CHROMIUM  # Debian's chromium, or $CHROMIUM
 
 import guide_site
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# A 390 px phone, for the browser tests that check the site on one.
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
 @pytest.fixture(scope="session")

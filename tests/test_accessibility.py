@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-from conftest import PHONE
+from screenshots import PHONE
 
 import guide_site
 

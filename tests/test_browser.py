@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PHONE
+from screenshots import PHONE
 
 from guide_site import BUILD
 

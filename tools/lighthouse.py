@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from check_links import serve
+from screenshots import CHROMIUM
 
 import guide_site
 
@@ -28,7 +29,7 @@ FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networki
 
 
 def audit(url: str, report: Path) -> dict[str, int]:
-    env = {**os.environ, "CHROME_PATH": os.environ.get("CHROMIUM", "/usr/bin/chromium")}
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
     subprocess.run(
         [
             str(LIGHTHOUSE),

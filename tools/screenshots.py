@@ -10,20 +10,22 @@ import os
 import sys
 
 from check_links import serve
-from playwright.sync_api import sync_playwright
 
 import guide_site
 
 PAGES = ["leaf-tensors", "grad-and-grad-fn", "hooks", "backward-engine", "tiny-autograd"]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}  # also the browser tests'
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; the tests and Lighthouse drive it too
 OUT = guide_site.BUILD / "screenshots"
 
 
 def main(pages: list[str]) -> int:
+    from playwright.sync_api import sync_playwright  # here: the tests and Lighthouse import the constants above
+
     OUT.mkdir(parents=True, exist_ok=True)
     server, base = serve(guide_site.SITE)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=["--no-sandbox"])
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for theme in ("light", "dark"):
             context = browser.new_context(**PHONE)
             context.add_init_script(f"localStorage.setItem('theme', '{theme}')")

@@ -37,8 +37,6 @@ def check_language(app: Sphinx) -> None:
             f"language {app.config.language!r} builds docs/{folder}, not {app.srcdir}: "
             f"set GUIDE_LANGUAGE={Path(app.srcdir).name} (guide_site.start does)"
         )
-    if dictionary := app.config.html_search_options.get("dict"):
-        _jieba_dictionary(app.config, Path(dictionary))
 
 
 def terms(config: Config) -> list[tuple[str, str]]:
@@ -47,10 +45,11 @@ def terms(config: Config) -> list[tuple[str, str]]:
     return [(en.strip(), zh.strip()) for en, zh, *_ in (row.split("\t") for row in rows if row.strip())]
 
 
-def _jieba_dictionary(config: Config, path: Path) -> None:
-    """Write the glossary's Chinese terms as a jieba user dictionary, one word a line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(f"{zh}\n" for _, zh in terms(config)), encoding="utf-8")
+def write_search_dictionary(app: Sphinx) -> None:
+    """The glossary's Chinese terms as the jieba user dictionary conf.py names (zh only), one word a line."""
+    if path := app.config.html_search_options.get("dict"):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text("".join(f"{zh}\n" for _, zh in terms(app.config)), encoding="utf-8")
 
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -160,6 +159,7 @@ def add_twin_links(app: Sphinx, pagename: str, templatename: str, context: dict,
 def setup(app: Sphinx) -> dict:
     app.add_config_value("TERMS_FILE", "", "env")
     app.connect("builder-inited", check_language)
+    app.connect("builder-inited", write_search_dictionary)
     app.connect("builder-inited", check_twins)
     app.connect("doctree-read", english_term_ids)
     app.connect("doctree-read", english_section_ids)
